@@ -1,0 +1,148 @@
+"""The `graphkb` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+from neo4j.exceptions import Neo4jError
+from rich.console import Console
+
+from . import __version__
+from .config import load_settings
+from .errors import GraphkbError
+from .server import EmbeddedServer
+from .store import GraphStore, neo4j_error_line
+
+err = Console(stderr=True, highlight=False)
+
+
+class GraphkbGroup(click.Group):
+    """Turns known failures into one readable line and a non-zero exit (a traceback with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (GraphkbError, Neo4jError, OSError, ValueError) as e:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            if isinstance(e, Neo4jError):
+                line = neo4j_error_line(e)
+            elif isinstance(e, OSError) and e.filename:
+                line = f"{e.filename}: {e.strerror}"
+            else:
+                line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            err.print(f"[bold red]error:[/] {line}", soft_wrap=True)
+            ctx.exit(1)
+
+
+@click.group(cls=GraphkbGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.version_option(__version__, prog_name="graphkb")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """A knowledge graph of API tools that synthesizes multi-turn tool-calling training data.
+
+    State lives in GRAPHKB_HOME (default ~/.graphkb). Without GRAPHKB_NEO4J_URI, an embedded
+    graph server is started on demand for that home; with it, graphkb uses that Neo4j server.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def main() -> None:
+    cli(obj={})
+
+
+# ---- db ------------------------------------------------------------------------------------
+@cli.group()
+def db() -> None:
+    """Start, stop or inspect the embedded graph server of GRAPHKB_HOME."""
+
+
+def _embedded_only(settings) -> None:
+    if settings.external:
+        raise GraphkbError(f"GRAPHKB_NEO4J_URI is set ({settings.neo4j_uri}): graphkb does not manage that server")
+
+
+@db.command("start")
+def db_start() -> None:
+    """Start the embedded server (or report the one already running)."""
+    settings = load_settings()
+    _embedded_only(settings)
+    server = EmbeddedServer(settings)
+    t0 = time.monotonic()
+    with err.status("starting the embedded graph server…"):
+        info, started = server.ensure_running()
+    verb = f"started in {time.monotonic() - t0:.1f} s" if started else "already running"
+    click.echo(f"embedded graph server {verb}: pid {info.pid}, Bolt {info.bolt_uri}, "
+               f"Studio {info.http_url} (user root, password in {server.password_file})")
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop the embedded server; no Java process is left behind."""
+    settings = load_settings()
+    _embedded_only(settings)
+    stopped = EmbeddedServer(settings).stop()
+    click.echo("embedded graph server stopped" if stopped else "embedded graph server was not running")
+
+
+@db.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object.")
+def db_status(as_json: bool) -> None:
+    """Which server, where, its data size, and counts of nodes and relationships."""
+    settings = load_settings()
+    status: dict = {"home": str(settings.home)}
+    if settings.external:
+        status |= {"server": "external", "uri": settings.neo4j_uri, "database": settings.neo4j_database}
+        with GraphStore.open(settings, schema=False) as store:
+            status |= {"dialect": store.dialect.name, "agent": store.driver.get_server_info().agent, **store.counts()}
+    else:
+        server = EmbeddedServer(settings)
+        info = server.info()
+        status |= {"server": "embedded", "running": info is not None, "data_dir": str(server.data_dir),
+                   "data_bytes": server.data_size(), "log": str(server.log_file)}
+        if info is not None:
+            status |= {"pid": info.pid, "uri": info.bolt_uri, "studio": info.http_url,
+                       "uptime_s": round(time.time() - info.started_at, 1)}
+            with GraphStore.open(settings, schema=False) as store:
+                status |= store.counts()
+    if as_json:
+        click.echo(json.dumps(status))
+        return
+    for key, value in status.items():
+        if key == "data_bytes":
+            value = f"{value / 1e6:.1f} MB"
+        click.echo(f"{key:>14}: {value}")
+
+
+# ---- query ---------------------------------------------------------------------------------
+@cli.command()
+@click.argument("cypher_text", metavar="CYPHER")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter ($NAME); VALUE is read as JSON when it parses, else as text. Repeatable.")
+@click.option("--timeout", type=float, default=None, show_default="GRAPHKB_QUERY_TIMEOUT or 30",
+              help="Cancel the query after this many seconds.")
+def query(cypher_text: str, params: tuple[str, ...], timeout: float | None) -> None:
+    """Run read-only Cypher against the graph; rows are printed as JSON lines.
+
+    Write clauses (CREATE, MERGE, SET, DELETE, ...), LOAD CSV and procedures not known to be
+    read-only are refused before anything runs; the query's transaction is always rolled back.
+    """
+    from .readonly import check_read_only, parse_params, run_read_only
+
+    settings = load_settings()
+    parsed = parse_params(params)
+    check_read_only(cypher_text)  # refuse before starting a server
+    with GraphStore.open(settings) as store:
+        rows = run_read_only(store, cypher_text, parsed, timeout or settings.query_timeout)
+    out = sys.stdout
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
