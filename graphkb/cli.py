@@ -119,6 +119,73 @@ def db_status(as_json: bool) -> None:
         click.echo(f"{key:>14}: {value}")
 
 
+# ---- ingest and export ---------------------------------------------------------------------
+def run_ingest(settings, store, inputs: list[str], fmt: str):
+    """Ingest with a progress bar and a printed summary; returns the report."""
+    from .embed import Embedder
+    from .ingest import ingest
+    from .progress import bar
+
+    embedder = Embedder.for_home(settings.home)
+    with bar("ingesting specs") as b:
+        report = ingest(store, embedder, inputs, fmt=fmt, max_bytes=settings.ingest_max_bytes,
+                        progress=b.advance, on_total=b.total)
+    for source, reason in report.rejected:
+        err.print(f"[red]rejected[/] {source}: {reason}", soft_wrap=True, highlight=False, markup=True)
+    if settings.verbose_warnings:
+        for source, warning in report.warnings:
+            err.print(f"[yellow]warning[/] {source}: {warning}", soft_wrap=True)
+    click.echo(
+        f"ingested {report.specs} specs ({report.unchanged} unchanged, {report.empty} without operations, "
+        f"{len(report.rejected)} rejected): {report.tools} tools, {report.params} parameters, "
+        f"{report.fields} output fields; {report.texts_embedded} texts embedded, {report.texts_cached} from cache; "
+        f"{report.seconds:.1f} s" + (f"; {len(report.warnings)} warnings (GRAPHKB_VERBOSE_WARNINGS=1 lists them)"
+                                     if report.warnings and not settings.verbose_warnings else ""))
+    return report
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["auto", "openapi", "mcp", "functions", "toolbench"]),
+              default="auto", show_default=True, help="Spec format; auto detects each file.")
+@click.pass_context
+def ingest_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> None:
+    """Ingest spec files, folders (recursively: .json, .yaml, .yml) or URLs.
+
+    Each operation becomes a tool node with its parameters and output fields, embedded with the
+    offline model. Unchanged specs are skipped; changed ones are updated. Exits 1 when some files
+    were rejected (each gets one line saying why); the others are still stored.
+    """
+    settings = load_settings()
+    with GraphStore.open(settings) as store:
+        report = run_ingest(settings, store, list(paths), fmt)
+    if not report.ok:
+        ctx.exit(1)
+
+
+@cli.group()
+def export() -> None:
+    """Export tools or edges as JSON lines."""
+
+
+@export.command("tools")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Output file (JSON lines); - for stdout.")
+def export_tools(out_path: str) -> None:
+    """One line a tool: {name, description, source, parameters, output}."""
+    settings = load_settings()
+    n = 0
+    with GraphStore.open(settings) as store, click.open_file(out_path, "w", encoding="utf-8", atomic=out_path != "-") as out:
+        for rec in store.stream("export/tools"):
+            row = {"name": rec["name"], "description": rec["description"] or "", "source": rec["source"],
+                   "parameters": json.loads(rec["parameters"] or '{"type": "object", "properties": {}}'),
+                   "output": json.loads(rec["output"]) if rec["output"] else None}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+    if out_path != "-":
+        err.print(f"exported {n} tools to {out_path}")
+
+
 # ---- query ---------------------------------------------------------------------------------
 @cli.command()
 @click.argument("cypher_text", metavar="CYPHER")

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     # transaction timeouts, so this is what finally stops a runaway query there.
     server_command_timeout: float = 600.0
     query_timeout: float = 30.0
+    ingest_max_bytes: int = Field(default=100_000_000, description="refuse spec files larger than this")
+    verbose_warnings: bool = False
 
     @field_validator("home", mode="after")
     @classmethod

@@ -108,6 +108,12 @@ class GraphStore:
         with self.session() as s:
             return s.execute_read(lambda tx: tx.run(query, params).data())
 
+    def stream(self, statement: str, /, **params) -> Iterator[neo4j.Record]:
+        """Records one at a time, for results too large to hold (exports)."""
+        query = cypher.load(statement)
+        with self.session(default_access_mode=neo4j.READ_ACCESS) as s:
+            yield from s.run(query, params)
+
     def write(self, statement: str, /, **params) -> neo4j.SummaryCounters:
         query = cypher.load(statement)
 

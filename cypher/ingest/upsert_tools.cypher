@@ -1,0 +1,7 @@
+// Tool nodes and their spec. $rows: [{uid, spec_uid, props}].
+UNWIND $rows AS row
+MERGE (t:Tool {uid: row.uid})
+SET t += row.props, t.spec_uid = row.spec_uid
+WITH t, row
+MATCH (s:Spec {uid: row.spec_uid})
+MERGE (s)-[:DEFINES]->(t)
