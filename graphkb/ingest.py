@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -38,6 +39,8 @@ class IngestReport:
     texts_embedded: int = 0
     texts_cached: int = 0
     model_seconds: float = 0.0
+    parse_seconds: float = 0.0
+    write_seconds: float = 0.0
     sources: int = 0
 
     @property
@@ -56,6 +59,7 @@ def field_uid(tool_uid: str, path: str) -> str:
 def _parse_all(sources: list[str], fmt: str, max_bytes: int, report: IngestReport,
                progress: Callable[[int], None]) -> Iterator[Spec]:
     for source in sources:
+        t0 = time.perf_counter()
         try:
             spec = load_spec(source, fmt, max_bytes)
         except (SpecError, OSError, UnicodeError, ValueError) as e:
@@ -66,6 +70,8 @@ def _parse_all(sources: list[str], fmt: str, max_bytes: int, report: IngestRepor
             report.rejected.append((source, f"internal error while parsing: {type(e).__name__}: {e}"))
             progress(1)
             continue
+        finally:
+            report.parse_seconds += time.perf_counter() - t0
         report.warnings.extend((source, w) for w in spec.warnings)
         if not spec.tools:
             report.empty += 1
@@ -98,9 +104,16 @@ def ingest(store: GraphStore, embedder: Embedder, inputs: list[str], *, fmt: str
     if on_total:
         on_total(len(sources))
     advance = progress or (lambda n: None)
-    for chunk in _chunks(_parse_all(sources, fmt, max_bytes, report, advance)):
-        _write_chunk(store, embedder, chunk, report)
-        advance(len(chunk))
+    # One writer thread: chunk N is written while chunk N+1 is parsed and embedded.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphkb-writer") as writer:
+        pending: Future | None = None
+        for chunk in _chunks(_parse_all(sources, fmt, max_bytes, report, advance)):
+            prepared = _prepare_chunk(store, embedder, chunk, report)
+            if pending is not None:
+                pending.result()
+            pending = writer.submit(_write_chunk, store, prepared, report, len(chunk), advance)
+        if pending is not None:
+            pending.result()
     report.seconds = time.perf_counter() - t0
     report.texts_embedded = embedder.computed
     report.texts_cached = embedder.cached
@@ -108,12 +121,21 @@ def ingest(store: GraphStore, embedder: Embedder, inputs: list[str], *, fmt: str
     return report
 
 
-def _write_chunk(store: GraphStore, embedder: Embedder, chunk: list[Spec], report: IngestReport) -> None:
+@dataclass
+class _Prepared:
+    changed: list[Spec]
+    previous: dict[str, str]
+    tool_rows: list[dict]
+    param_rows: list[dict]
+    field_rows: list[dict]
+    member_rows: list[dict]
+
+
+def _prepare_chunk(store: GraphStore, embedder: Embedder, chunk: list[Spec], report: IngestReport) -> _Prepared:
+    """Rows to write for the new or changed specs of a chunk, with embeddings computed."""
     previous = {r["uid"]: r["content_hash"] for r in store.read("ingest/spec_hashes", uids=[s.uid for s in chunk])}
     changed = [s for s in chunk if previous.get(s.uid) != s.content_hash]
     report.unchanged += len(chunk) - len(changed)
-    if not changed:
-        return
 
     tool_rows, param_rows, field_rows, member_rows = [], [], [], []
     for spec in changed:
@@ -145,22 +167,30 @@ def _write_chunk(store: GraphStore, embedder: Embedder, chunk: list[Spec], repor
     vectors = embedder.embed([r["props"]["text"] for r in tool_rows])
     for row, vector in zip(tool_rows, vectors):
         row["props"]["embedding"] = vector.tolist()
+    return _Prepared(changed, previous, tool_rows, param_rows, field_rows, member_rows)
 
+
+def _write_chunk(store: GraphStore, p: _Prepared, report: IngestReport, n_specs: int,
+                 advance: Callable[[int], None]) -> None:
+    changed, previous = p.changed, p.previous
+    t0 = time.perf_counter()
     spec_rows = [{"uid": s.uid, "source": s.source, "format": s.format, "title": s.title} for s in changed]
     store.write_batches("ingest/begin_specs", spec_rows)
-    store.write_batches("ingest/upsert_tools", tool_rows, batch_size=500)
-    store.write_batches("ingest/upsert_params", param_rows, batch_size=2000)
-    store.write_batches("ingest/upsert_fields", field_rows, batch_size=2000)
+    store.write_batches("ingest/upsert_tools", p.tool_rows, batch_size=500)
+    store.write_batches("ingest/upsert_params", p.param_rows, batch_size=2000)
+    store.write_batches("ingest/upsert_fields", p.field_rows, batch_size=2000)
     prune = [{"spec_uid": s.uid, "keep": [t.uid for t in s.tools]} for s in changed if s.uid in previous]
     if prune:
         store.write_batches("ingest/prune_tools", prune, batch_size=50)
-        store.write_batches("ingest/prune_members", member_rows, batch_size=500)
+        store.write_batches("ingest/prune_members", p.member_rows, batch_size=500)
     now = time.time()
     store.write_batches("ingest/finish_specs", [
         {"uid": s.uid, "content_hash": s.content_hash, "tool_count": len(s.tools), "ingested_at": now} for s in changed])
 
+    report.write_seconds += time.perf_counter() - t0
     report.specs += len(changed)
-    report.tools += len(tool_rows)
-    report.params += len(param_rows)
-    report.fields += len(field_rows)
-    report.tool_uids.extend(r["uid"] for r in tool_rows)
+    report.tools += len(p.tool_rows)
+    report.params += len(p.param_rows)
+    report.fields += len(p.field_rows)
+    report.tool_uids.extend(r["uid"] for r in p.tool_rows)
+    advance(n_specs)
