@@ -144,23 +144,102 @@ def run_ingest(settings, store, inputs: list[str], fmt: str):
     return report
 
 
+def run_edges(settings, store, tool_uids: list[str] | None, options=None):
+    """Infer edges with a progress bar and print a summary line."""
+    from .edges import infer
+    from .embed import Embedder
+    from .progress import bar
+
+    with bar("inferring edges") as b:
+        report = infer(store, Embedder.for_home(settings.home), tool_uids=tool_uids, options=options,
+                       progress=b.advance, on_total=b.total)
+    click.echo(f"edges: {report.feeds} field-level edges for {report.targets} tools "
+               f"({report.flows} tool-level FLOWS_TO in the graph, {report.related} RELATED); {report.seconds:.1f} s")
+    return report
+
+
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["auto", "openapi", "mcp", "functions", "toolbench"]),
               default="auto", show_default=True, help="Spec format; auto detects each file.")
+@click.option("--no-edges", is_flag=True, help="Skip edge inference for the new tools (run `graphkb edges` later).")
 @click.pass_context
-def ingest_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str) -> None:
+def ingest_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, no_edges: bool) -> None:
     """Ingest spec files, folders (recursively: .json, .yaml, .yml) or URLs.
 
     Each operation becomes a tool node with its parameters and output fields, embedded with the
-    offline model. Unchanged specs are skipped; changed ones are updated. Exits 1 when some files
-    were rejected (each gets one line saying why); the others are still stored.
+    offline model. Unchanged specs are skipped; changed ones are updated; edges are inferred for
+    what is new. Exits 1 when some files were rejected (each gets one line saying why); the others
+    are still stored.
     """
     settings = load_settings()
     with GraphStore.open(settings) as store:
         report = run_ingest(settings, store, list(paths), fmt)
+        if report.tool_uids and not no_edges:
+            run_edges(settings, store, report.tool_uids)
     if not report.ok:
         ctx.exit(1)
+
+
+@cli.command("edges")
+@click.option("--rebuild", is_flag=True, help="Delete every edge and infer all of them again.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Minimum score of a field-level edge.")
+@click.option("--top-k", type=click.IntRange(1, 50), default=4, show_default=True,
+              help="Candidate edges kept per parameter.")
+def edges_cmd(rebuild: bool, threshold: float, top_k: int) -> None:
+    """Infer compatibility edges: which output field can feed which parameter.
+
+    Without --rebuild, only tools that have no edge computed yet are scored (against all tools).
+    """
+    from .edges import EdgeOptions
+
+    settings = load_settings()
+    options = EdgeOptions(threshold=threshold, top_k=top_k)
+    with GraphStore.open(settings) as store:
+        uids = None if rebuild else [r["uid"] for r in store.read("edges/unscored_tools")]
+        if uids == []:
+            click.echo("edges: every tool is scored already (use --rebuild to start over)")
+            return
+        run_edges(settings, store, uids, options)
+
+
+@cli.command("show")
+@click.argument("tool")
+def show_cmd(tool: str) -> None:
+    """A tool's parameters and outputs, and its incoming and outgoing edges with score and evidence."""
+    from rich.table import Table
+
+    out = Console(highlight=False)
+    settings = load_settings()
+    with GraphStore.open(settings) as store:
+        rows = store.read("graph/show_tool", name=tool)
+        if not rows:
+            raise GraphkbError(f"no tool named {tool!r} (graphkb query 'MATCH (t:Tool) RETURN t.name' lists them)")
+        for row in rows:
+            out.print(f"[bold]{row['name']}[/]  {row['endpoint'] or ''}  [dim]{row['source']} ({row['uid']})[/]")
+            out.print(f"  {row['description']}")
+            params = Table("parameter", "type", "required", "description", title="parameters", title_justify="left")
+            for p in sorted(row["params"], key=lambda p: (not p["required"], p["name"])):
+                kind = f"{p['item_type']}[]" if p.get("item_type") else p.get("type") or "?"
+                params.add_row(p["name"], kind + (f" ({p['format']})" if p.get("format") else ""),
+                               "yes" if p["required"] else "", (p.get("description") or "")[:70])
+            out.print(params)
+            fields = Table("output field", "type", "description", title="outputs", title_justify="left")
+            for f in sorted(row["fields"], key=lambda f: f["path"]):
+                kind = f"{f['item_type']}[]" if f.get("item_type") else f.get("type") or "?"
+                fields.add_row(f["path"], kind, (f.get("description") or "")[:70])
+            out.print(fields)
+            edges = Table("dir", "tool", "field -> parameter", "score", "evidence", title="edges", title_justify="left")
+            for e in store.read("graph/tool_edges", uid=row["uid"]):
+                arrow = f"{e['field']} -> {e['param']}"
+                ev = json.loads(e["evidence"] or "{}")
+                detail = f"{e['method']}  (cos {ev.get('cosine', 0):.2f}, name {ev.get('name', 0):.2f})"
+                edges.add_row("in" if e["direction"] == "in" else "out", e["other"], arrow, f"{e['score']:.2f}", detail)
+            out.print(edges)
+            related = store.read("graph/tool_related", uid=row["uid"])
+            if related:
+                out.print("related (no data flow): " + ", ".join(f"{r['other']} ({r['score']:.2f})" for r in related))
 
 
 @cli.group()
@@ -184,6 +263,22 @@ def export_tools(out_path: str) -> None:
             n += 1
     if out_path != "-":
         err.print(f"exported {n} tools to {out_path}")
+
+
+@export.command("edges")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Output file (JSON lines); - for stdout.")
+def export_edges(out_path: str) -> None:
+    """One line a field-level edge: {source_tool, source_field, target_tool, target_param, score, method}."""
+    settings = load_settings()
+    n = 0
+    with GraphStore.open(settings) as store, click.open_file(out_path, "w", encoding="utf-8", atomic=out_path != "-") as out:
+        for rec in store.stream("export/edges"):
+            row = {k: rec[k] for k in ("source_tool", "source_field", "target_tool", "target_param", "score", "method")}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            n += 1
+    if out_path != "-":
+        err.print(f"exported {n} edges to {out_path}")
 
 
 # ---- query ---------------------------------------------------------------------------------

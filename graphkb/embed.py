@@ -93,7 +93,10 @@ def _export_onnx(target: Path, quantize: bool) -> None:
         example = torch.ones((2, 8), dtype=torch.long)
         names = ["input_ids", "attention_mask", "token_type_ids"]
         fp32 = target.with_name(f"{target.stem}.fp32.tmp.onnx")
-        with torch.no_grad():
+        import warnings
+
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             torch.onnx.export(LastHidden(model), (example, example, torch.zeros_like(example)), str(fp32),
                               input_names=names, output_names=["last_hidden_state"], opset_version=17,
                               dynamic_axes={n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]},

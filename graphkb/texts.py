@@ -44,3 +44,59 @@ def field_text(field: FieldInfo) -> str:
     parts = [p for p in field.path.replace("[]", "").split(".") if p and p != "$"]
     kind = field.item_type and f"{field.item_type} list" or field.type or "value"
     return f"{humanize(' '.join(parts[-2:]))} ({kind}): {_short(field.description, 120)}"
+
+
+# ---- names and entities, for matching outputs to parameters ---------------------------------
+VERBS = {"get", "list", "create", "update", "delete", "remove", "add", "set", "find", "search", "fetch",
+         "retrieve", "read", "post", "put", "patch", "query", "check", "show", "describe", "all", "by",
+         "for", "of", "new", "my", "the", "a", "an", "to", "from", "with", "and", "or", "in", "on", "id",
+         "ids", "info", "details", "detail", "api", "v1", "v2", "v3", "me", "current", "do", "make", "send",
+         "upload", "download", "start", "stop", "cancel", "complete", "register", "lookup", "count", "batch"}
+CONTAINERS = {"items", "item", "data", "results", "result", "value", "values", "records", "record", "response",
+              "body", "content", "list", "entries", "entry", "objects", "elements", "nodes", "node", "edges",
+              "attributes", "payload", "hits", "rows", "collection", "embedded", "page", "output"}
+
+
+def singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("ses") and not word.endswith("sses"):
+        return word[:-2]
+    if len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is", "news")):
+        return word[:-1]
+    return word
+
+
+SYNONYMS = {"identifier": "id", "uuid": "id", "guid": "id"}
+
+
+def name_key(words_: list[str]) -> str:
+    """Case and separators ignored, plural folded on the last word: `userIds` -> `userid`."""
+    if not words_:
+        return ""
+    last = singular(words_[-1])
+    return "".join(words_[:-1]) + SYNONYMS.get(last, last)
+
+
+def tool_entity(name: str, endpoint: str | None = None) -> str:
+    """What a tool is about: `getUserById` -> `user`; `GET /pets/{petId}/owner` -> `owner`."""
+    candidates: list[str] = []
+    if endpoint and " " in endpoint:
+        path = endpoint.split(" ", 1)[1]
+        segments = [s for s in path.split("/") if s and not s.startswith("{") and not s.startswith(":")]
+        for segment in segments:
+            candidates.extend(w for w in words(segment) if w not in VERBS)
+    if not candidates:
+        candidates = [w for w in words(name) if w not in VERBS and not w.isdigit()]
+    return singular(candidates[-1]) if candidates else ""
+
+
+def field_context(path: str, entity: str) -> tuple[list[str], str]:
+    """(leaf words, entity the leaf belongs to): the parent segment unless it is a mere container."""
+    parts = [p for p in path.replace("[]", "").split(".") if p and p != "$"]
+    leaf = words(parts[-1]) if parts else []
+    for parent in reversed(parts[:-1]):
+        parent_words = words(parent)
+        if parent_words and parent_words[-1] not in CONTAINERS:
+            return leaf, "".join(parent_words[:-1]) + singular(parent_words[-1])
+    return leaf, entity

@@ -1,0 +1,4 @@
+// Deletes up to $limit RELATED edges (called until none is left, for --rebuild).
+MATCH ()-[r:RELATED]->()
+WITH r LIMIT $limit
+DELETE r

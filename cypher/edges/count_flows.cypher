@@ -1,0 +1,1 @@
+MATCH (:Tool)-[r:FLOWS_TO]->(:Tool) RETURN count(r) AS n
