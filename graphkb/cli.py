@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
 import click
 from neo4j.exceptions import Neo4jError
@@ -53,6 +54,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `graphkb ... | head` ends quietly
     cli(obj={})
 
 
@@ -279,6 +283,89 @@ def export_edges(out_path: str) -> None:
             n += 1
     if out_path != "-":
         err.print(f"exported {n} edges to {out_path}")
+
+
+# ---- sample --------------------------------------------------------------------------------
+def sample_options(f):
+    """The options shared by `sample` and `generate`."""
+    for option in reversed([
+        click.option("--strategy", type=click.Choice(["chain", "dag", "walk", "parallel", "random"]),
+                     default="chain", show_default=True, help="How tools are combined (random = the no-graph baseline)."),
+        click.option("--min-tools", type=click.IntRange(1, 6), default=2, show_default=True),
+        click.option("--max-tools", type=click.IntRange(1, 6), default=4, show_default=True),
+        click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same samples."),
+        click.option("--source", default=None, help="Only tools whose spec source contains this text."),
+        click.option("--tag", default=None, help="Only tools with this category or tag."),
+        click.option("--tool", "tools", multiple=True, help="Samples start from (dag: centre on) this tool. Repeatable."),
+        click.option("--max-repeats", type=click.IntRange(1, 1000), default=1, show_default=True,
+                     help="How often one tool combination may recur."),
+        click.option("--query", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                     help="Your own Cypher file instead of a strategy (see README for its columns)."),
+    ]):
+        f = option(f)
+    return f
+
+
+def build_sample_options(n, strategy, min_tools, max_tools, seed, source, tag, tools, max_repeats, query_file):
+    from .sample import SampleOptions
+
+    return SampleOptions(strategy=strategy, n=n, min_tools=min_tools, max_tools=max_tools, seed=seed, source=source,
+                         tag=tag, tools=list(tools) or None, max_repeats=max_repeats, query_file=query_file)
+
+
+@cli.command("sample")
+@click.option("--n", "n", type=click.IntRange(1, 10_000_000), default=100, show_default=True, help="How many samples.")
+@sample_options
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="Output file (JSON lines); - for stdout.")
+def sample_cmd(n, strategy, min_tools, max_tools, seed, source, tag, tools, max_repeats, query_file, out_path) -> None:
+    """Sample tool combinations with Cypher path queries over the data-flow edges.
+
+    Each line: {strategy, tools: [names in call order], edges: [field-level edges joining them]}.
+    """
+    from .sample import Sampler, connected_share
+
+    options = build_sample_options(n, strategy, min_tools, max_tools, seed, source, tag, tools, max_repeats, query_file)
+    settings = load_settings()
+    t0 = time.monotonic()
+    with GraphStore.open(settings) as store, err.status("sampling…"):
+        samples = Sampler(store, options).run()
+    with click.open_file(out_path, "w", encoding="utf-8", atomic=out_path != "-") as out:
+        for s in samples:
+            out.write(json.dumps(s.record(), ensure_ascii=False) + "\n")
+    if len(samples) < n:
+        err.print(f"[yellow]only {len(samples)} distinct samples of {n} could be drawn under these limits[/]")
+    flow = ("independent calls by design" if options.strategy == "parallel" and not query_file
+            else f"{100 * connected_share(samples):.0f}% of consecutive pairs joined by data flow")
+    err.print(f"{len(samples)} samples ({options.strategy if not query_file else query_file.name}) in "
+              f"{time.monotonic() - t0:.1f} s; {flow}"
+              + (f"; written to {out_path}" if out_path != "-" else ""))
+
+
+@cli.command("browse")
+def browse_cmd() -> None:
+    """Where to explore the graph in a browser, and the saved queries to paste there."""
+    from .cypher import data_dir
+
+    settings = load_settings()
+    browser = data_dir("cypher") / "browser"
+    if settings.external:
+        uri = settings.neo4j_uri
+        host = uri.split("://", 1)[-1].split(":", 1)[0].split("/", 1)[0]
+        click.echo(f"Neo4j Browser: http://{host}:7474  (connect to {uri})")
+        click.echo(f"Style: drag {browser / 'style.grass'} onto the Browser window (or :style and paste it).")
+    else:
+        info = EmbeddedServer(settings).info()
+        if info is None:
+            info, _ = EmbeddedServer(settings).ensure_running()
+        click.echo(f"ArcadeDB Studio (the embedded server's web console): {info.http_url}")
+        click.echo(f"  log in as root with the password in {EmbeddedServer(settings).password_file};")
+        click.echo("  pick database 'graphkb' and the 'cypher' language, then paste a query below.")
+        click.echo("For Neo4j Browser, see the README section 'Use Neo4j instead of the embedded server'.")
+    click.echo("\nSaved queries:")
+    for path in sorted(browser.glob("*.cypher")):
+        click.echo(f"\n// ---- {path.stem} ({path})")
+        click.echo(path.read_text(encoding="utf-8").strip())
 
 
 # ---- query ---------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ GENERIC_FIELDS = {
 }
 TOP_ONLY = {"statu", "status", "code", "message", "detail", "timestamp", "version", "count", "total"}
 BARE = {"id", "name", "key", "slug", "code", "number", "handle"}  # need an entity to mean anything
+ID_LIKE = {"id", "code", "key", "number", "token", "slug", "handle", "ref", "reference"}
 _TYPES = ["string", "integer", "number", "boolean", "array", "object", None]
 _T = {t: i for i, t in enumerate(_TYPES)}
 # TYPE_FIT[param type][field type]: how well a value of the field's type fits the parameter.
@@ -75,7 +76,7 @@ class EdgeOptions:
     neighbours: int = 150  # tools a block of targets is scored against
     same_spec_max: int = 300  # specs up to this many tools are always scored within themselves
     related_k: int = 3
-    related_min: float = 0.55  # cosine of tool texts for RELATED
+    related_min: float = 0.45  # cosine of tool texts for RELATED
     block: int = 48
 
 
@@ -104,6 +105,7 @@ class _Side:
     key: list[int] = field(default_factory=list)  # exact name key
     ctx: list[int] = field(default_factory=list)  # entity + leaf key (fields) / tool entity (params)
     tail: list[int] = field(default_factory=list)  # last word
+    head: list[int] = field(default_factory=list)  # the words before it (0 when none)
     entity: list[int] = field(default_factory=list)
     bare: list[bool] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
@@ -111,7 +113,7 @@ class _Side:
     desc: list[str] = field(default_factory=list)
 
     def arrays(self) -> None:
-        for name in ("tool", "type", "item", "key", "ctx", "tail", "entity"):
+        for name in ("tool", "type", "item", "key", "ctx", "tail", "head", "entity"):
             setattr(self, name, np.asarray(getattr(self, name), dtype=np.int64))
         for name in ("enum", "bare"):
             setattr(self, name, np.asarray(getattr(self, name), dtype=bool))
@@ -170,6 +172,10 @@ class Graph:
             self._add(self.fields, codes, f, ti, leaf, entity, name_key([*words(entity), *leaf]), f["path"])
         self.params.arrays()
         self.fields.arrays()
+        self.id_like = np.zeros(len(codes) + 1, dtype=bool)
+        for word in ID_LIKE:
+            if word in codes:
+                self.id_like[codes[word]] = True
         self.param_vec = embedder.embed(self.params.text).astype(np.float16)
         self.field_vec = embedder.embed(self.fields.text).astype(np.float16)
         self.params_of: dict[int, list[int]] = defaultdict(list)
@@ -192,6 +198,7 @@ class Graph:
         side.key.append(codes[key])
         side.ctx.append(codes[ctx_key])
         side.tail.append(codes[singular(name_words[-1]) if name_words else ""])
+        side.head.append(codes["".join(name_words[:-1])] if len(name_words) > 1 else 0)
         side.entity.append(codes[entity])
         side.bare.append(key in BARE)
         side.text.append(row["text"] or label)
@@ -224,11 +231,21 @@ def _name_score(g: Graph, pi: np.ndarray, fi: np.ndarray) -> np.ndarray:
     same_tail = P.tail[pi][:, None] == F.tail[fi][None, :]
     # owner_id <- id of getUser: a shared last word counts a little, less when it is a bare `id`
     score = np.where(same_tail, np.where(pb | fb, 0.2, 0.35), score)
-    score = np.where(exact & (pb | fb), np.where(same_entity, 0.9, 0.3), score)  # id <- id
+    score = np.where(exact & (pb | fb), np.where(same_entity, 0.9, 0.1), score)  # id <- id, name <- name
     score = np.where(pk == fctx, 0.95, score)  # user_id <- id of getUser; owner_id <- owner.id
     score = np.where(pb & (P.ctx[pi][:, None] == fk), 0.95, score)  # id of getCompany <- company_id
     score = np.where(exact & ~pb & ~fb, 1.0, score)  # user_id <- user_id
     return score
+
+
+def _id_conflict(g: Graph, pi: np.ndarray, fi: np.ndarray) -> np.ndarray:
+    """`return_id` into `order_id`: identifiers of two different things, both named. A false friend."""
+    P, F = g.params, g.fields
+    same_tail = (P.tail[pi][:, None] == F.tail[fi][None, :]) & g.id_like[P.tail[pi]][:, None]
+    both_named = (P.head[pi][:, None] != 0) & (F.head[fi][None, :] != 0)
+    differ = P.head[pi][:, None] != F.head[fi][None, :]
+    explained = (P.key[pi][:, None] == F.ctx[fi][None, :]) | (P.ctx[pi][:, None] == F.key[fi][None, :])
+    return same_tail & both_named & differ & ~explained
 
 
 def _score_block(g: Graph, pi: np.ndarray, fi: np.ndarray, opts: EdgeOptions) -> list[tuple[int, int, float]]:
@@ -241,6 +258,11 @@ def _score_block(g: Graph, pi: np.ndarray, fi: np.ndarray, opts: EdgeOptions) ->
     fit = _type_fit(g, pi, fi)
     score = (0.5 * name + 0.5 * emb) * np.sqrt(fit)
     score = np.where(g.params.enum[pi][:, None] & ~g.fields.enum[fi][None, :], score * 0.6, score)
+    score = np.where(_id_conflict(g, pi, fi), score * 0.2, score)
+    # identifiers come from identifiers: `airline` does not feed `flight_id` unless the names agree
+    id_param = g.id_like[g.params.tail[pi]][:, None]
+    id_field = g.id_like[g.fields.tail[fi]][None, :]
+    score = np.where(id_param & ~id_field & (name < 0.9), score * 0.3, score)
     score = np.where(g.params.tool[pi][:, None] == g.fields.tool[fi][None, :], 0.0, score)
     loose = opts.threshold - 0.1
     k = min(opts.top_k * 4, len(fi))

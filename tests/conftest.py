@@ -88,3 +88,40 @@ def other_home():
     yield settings
     EmbeddedServer(settings).stop()
     shutil.rmtree(home, ignore_errors=True)
+
+
+class OwnGraph:
+    """A graph in a home of its own, holding only the given spec files (copied, so paths are private)."""
+
+    def __init__(self, home: Path, files: list[Path]):
+        from graphkb.edges import infer
+        from graphkb.embed import Embedder
+        from graphkb.ingest import ingest
+
+        self.settings = Settings(home=home, server_heap="512m", server_command_timeout=20)
+        self.store = GraphStore.open(self.settings)
+        self.embedder = Embedder.for_home(home)
+        copies = []
+        for f in files:
+            shutil.copy(f, home / f.name)
+            copies.append(str(home / f.name))
+        self.ingest_report = ingest(self.store, self.embedder, copies)
+        self.edge_report = infer(self.store, self.embedder)
+
+    def env(self) -> dict[str, str]:
+        return {"GRAPHKB_HOME": str(self.settings.home)}
+
+    def close(self) -> None:
+        self.store.close()
+        EmbeddedServer(self.settings).stop()
+
+
+@pytest.fixture(scope="session")
+def demo_graph(tmp_path_factory, graphkb_home):
+    """The bundled demo specs of ingest/ in a graph of their own, with edges."""
+    from graphkb.cypher import data_dir
+
+    files = sorted(p for p in data_dir("ingest").rglob("*") if p.suffix in (".json", ".yaml", ".yml"))
+    graph = OwnGraph(tmp_path_factory.mktemp("demo-home"), files)
+    yield graph
+    graph.close()

@@ -14,28 +14,19 @@ from graphkb.config import Settings
 from graphkb.edges import EdgeOptions, infer
 from graphkb.embed import Embedder
 from graphkb.ingest import ingest
-from graphkb.store import GraphStore
 from graphkb.texts import field_context, name_key, tool_entity, words
 
 EDGES = Path(__file__).parent / "fixtures" / "edges"
 
 
 @pytest.fixture(scope="module")
-def crm(tmp_path_factory):
+def crm(tmp_path_factory, graphkb_home):
     """A graph of its own (a second home) holding the CRM tools, with edges inferred."""
-    home = tmp_path_factory.mktemp("edges-home")
-    settings = Settings(home=home, server_heap="512m", server_command_timeout=20)
-    store = GraphStore.open(settings)
-    spec = home / "crm_mcp.json"
-    shutil.copy(EDGES / "crm_mcp.json", spec)
-    embedder = Embedder.for_home(home)
-    ingest(store, embedder, [str(spec)])
-    report = infer(store, embedder)
-    yield store, settings, report
-    store.close()
-    from graphkb.server import EmbeddedServer
+    from conftest import OwnGraph
 
-    EmbeddedServer(settings).stop()
+    graph = OwnGraph(tmp_path_factory.mktemp("edges-home"), [EDGES / "crm_mcp.json"])
+    yield graph.store, graph.settings, graph.edge_report
+    graph.close()
 
 
 def _feeds(store) -> dict[tuple[str, str, str, str], dict]:
