@@ -342,6 +342,114 @@ def sample_cmd(n, strategy, min_tools, max_tools, seed, source, tag, tools, max_
               + (f"; written to {out_path}" if out_path != "-" else ""))
 
 
+def _shard(value: str) -> tuple[int, int]:
+    try:
+        i, n = (int(x) for x in value.split("/"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not of the form i/N (like 0/4)") from None
+    if not 0 <= i < n:
+        raise click.BadParameter(f"shard {value}: need 0 <= i < N")
+    return i, n
+
+
+def run_generate(settings, store, options, llm: str | None):
+    from .generate import generate, load_backend
+    from .progress import bar
+
+    backend = load_backend(llm or settings.llm)
+    shard_i, shard_n = options.shard
+    total = len(range(shard_i, options.n, shard_n))
+    with bar(f"generating ({backend.name})", total=total) as b:
+        report = generate(store, options, backend, progress=b.advance)
+    return report
+
+
+def print_generate_summary(report, options) -> None:
+    from .report import quick_stats
+
+    stats = quick_stats(report.path) if report.path.exists() and options.fmt == "openai" else None
+    click.echo(f"{report.written} dialogues written to {report.path} ({options.fmt}), {report.rejected} rejected"
+               + (f" (see {report.rejects_path}: " + ", ".join(f"{k} {v}" for k, v in report.reasons.most_common()) + ")"
+                  if report.rejected else "")
+               + (f", {report.skipped} already there (resumed)" if report.skipped else "")
+               + f"; {report.seconds:.1f} s with the {report.backend} backend"
+               + (f", {report.llm_calls} LLM calls, {report.tokens} tokens" if report.llm_calls else ""))
+    if stats:
+        click.echo(f"  per dialogue: {stats['user_turns']:.2f} user turns, {stats['calls']:.2f} tool calls; "
+                   f"{100 * stats['multi_tool']:.0f}% call 2+ distinct tools, {100 * stats['data_flow']:.0f}% pass "
+                   f"an earlier output into a later call, {100 * stats['parallel']:.0f}% make parallel calls, "
+                   f"{100 * stats['clarify']:.0f}% ask for a missing value")
+
+
+@cli.command("generate")
+@click.option("--n", "n", type=click.IntRange(1, 10_000_000), default=100, show_default=True, help="Dialogues in the run.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Output file (JSON lines); rejects go to OUT.rejects.jsonl.")
+@click.option("--llm", default=None, help="offline (default: GRAPHKB_LLM), openai:MODEL, or module:factory.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same dialogues (offline: same bytes).")
+@click.option("--concurrency", type=click.IntRange(1, 512), default=4, show_default=True,
+              help="Dialogues written at once (matters for LLM backends).")
+@click.option("--resume", is_flag=True, help="Keep OUT and write only the dialogues it lacks.")
+@click.option("--format", "fmt", type=click.Choice(["openai", "sharegpt"]), default="openai", show_default=True)
+@click.option("--shard", default="0/1", show_default=True, help="i/N: write only dialogues i, i+N, i+2N... of the run.")
+@click.option("--strategy", type=click.Choice(["mix", "chain", "dag", "walk", "parallel", "random"]), default="mix",
+              show_default=True, help="How tools are sampled (mix: chain 40%, walk 25%, dag 20%, parallel 15%).")
+@click.option("--min-tools", type=click.IntRange(1, 6), default=2, show_default=True)
+@click.option("--max-tools", type=click.IntRange(1, 6), default=4, show_default=True)
+@click.option("--source", default=None, help="Only tools whose spec source contains this text.")
+@click.option("--tag", default=None, help="Only tools with this category or tag.")
+@click.option("--no-plan", is_flag=True, help="Ablation: one request turn with all calls, no clarifications or extras.")
+@click.pass_context
+def generate_cmd(ctx, n, out_path, llm, seed, concurrency, resume, fmt, shard, strategy, min_tools, max_tools,
+                 source, tag, no_plan) -> None:
+    """Plan-then-dialogue generation of a multi-turn tool-calling dataset.
+
+    Each dialogue: sample a tool combination, plan the turns and where every argument comes from,
+    write the dialogue (offline templates, or a chat model), verify it, and write it; dialogues
+    that fail verification go to the rejects file with their reasons.
+    """
+    from .generate import GenerateOptions
+
+    options = GenerateOptions(n=n, out=out_path, seed=seed, concurrency=concurrency, resume=resume, fmt=fmt,
+                              shard=_shard(shard), strategy=strategy, min_tools=min_tools, max_tools=max_tools,
+                              source=source, tag=tag, plan=not no_plan)
+    settings = load_settings()
+    with GraphStore.open(settings) as store:
+        report = run_generate(settings, store, options, llm)
+    print_generate_summary(report, options)
+
+
+@cli.command("demo")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("graphkb-demo.jsonl"),
+              show_default=True, help="Where the dialogues go.")
+@click.option("--n", "n", type=click.IntRange(1, 100000), default=50, show_default=True)
+def demo_cmd(out_path: Path, n: int) -> None:
+    """The main job on the bundled specs: ingest, infer edges, sample, generate offline, summarize."""
+    from .cypher import data_dir
+    from .generate import GenerateOptions
+
+    settings = load_settings()
+    t0 = time.monotonic()
+    specs = data_dir("ingest")
+    click.echo(f"graph: {'external Neo4j at ' + settings.neo4j_uri if settings.external else 'embedded server in ' + str(settings.home)}")
+    with GraphStore.open(settings) as store:
+        click.echo(f"1/3 ingesting the bundled specs in {specs}")
+        report = run_ingest(settings, store, [str(specs)], "auto")
+        if report.tool_uids:
+            run_edges(settings, store, report.tool_uids)
+        unscored = [r["uid"] for r in store.read("edges/unscored_tools")]
+        if unscored:
+            run_edges(settings, store, unscored)
+        source = str(specs)
+        click.echo(f"2/3 sampling tool chains and 3/3 generating {n} dialogues offline")
+        options = GenerateOptions(n=n, out=out_path, seed=0, source=source)
+        gen = run_generate(settings, store, options, "offline")
+    print_generate_summary(gen, options)
+    click.echo(f"done in {time.monotonic() - t0:.0f} s. Look at one dialogue: head -1 {out_path} | python -m json.tool")
+    click.echo("The offline backend's wording is templated; --llm openai:MODEL (or any LangChain chat model) "
+               "writes natural language.")
+
+
 @cli.command("browse")
 def browse_cmd() -> None:
     """Where to explore the graph in a browser, and the saved queries to paste there."""

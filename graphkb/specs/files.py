@@ -20,6 +20,8 @@ from ..errors import GraphkbError
 SPEC_SUFFIXES = {".json", ".yaml", ".yml"}
 MAX_DEPTH = 256  # nesting of the document itself
 MAX_EXPANDED_NODES = 5_000_000  # after YAML aliases are expanded
+# Part of every content hash: when parsing changes, unchanged files are ingested again.
+PARSER_VERSION = b"graphkb-parse-2\0"
 
 
 class SpecError(GraphkbError):
@@ -138,4 +140,4 @@ def load_document(source: str, max_bytes: int) -> tuple[Any, str]:
     data = read_bytes(source, max_bytes)
     if not data.strip():
         raise SpecError("file is empty")
-    return parse_document(data, source), hashlib.sha256(data).hexdigest()
+    return parse_document(data, source), hashlib.sha256(PARSER_VERSION + data).hexdigest()

@@ -75,7 +75,11 @@ def _toolbench_param(raw: dict) -> tuple[str, dict] | None:
         schema["description"] = str(raw["description"])
     default = raw.get("default")
     if default not in (None, ""):
-        schema["default"] = default
+        try:  # RapidAPI writes every default as text
+            schema["default"] = {"number": float, "integer": int, "boolean": lambda v: str(v).lower() == "true"}.get(
+                schema["type"], str)(default)
+        except (TypeError, ValueError):
+            pass
     return name.strip(), schema
 
 

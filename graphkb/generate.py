@@ -1,0 +1,243 @@
+"""`graphkb generate`: sample -> plan -> dialogue -> verify -> write, resumable and shardable.
+
+Dialogue i of a run is determined by (seed, i): its sample, plan, values and (offline) wording. So a
+resumed run regenerates exactly what is missing, shards split one run across machines, and the
+offline backend gives the same bytes for the same seed. Records are written in index order, one
+JSON line each, flushed as they are written; rejects go to `<out>.rejects.jsonl` with reasons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import math
+import os
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .dialogue import ChatModelBackend, Failure, OfflineBackend, assemble
+from .errors import GraphkbError
+from .plan import Plan, Planner, ToolDef, function_names
+from .sample import SampleOptions, Sampler
+from .store import GraphStore
+from .verify import check_record
+from .writer import JsonlWriter, to_sharegpt
+
+MIX = (("chain", 0.4), ("dag", 0.2), ("walk", 0.25), ("parallel", 0.15))
+
+
+@dataclass
+class GenerateOptions:
+    n: int = 100
+    out: Path = Path("dialogues.jsonl")
+    seed: int = 0
+    concurrency: int = 4
+    resume: bool = False
+    fmt: str = "openai"
+    shard: tuple[int, int] = (0, 1)
+    strategy: str = "mix"  # mix, or one of chain/dag/walk/parallel/random
+    min_tools: int = 2
+    max_tools: int = 4
+    source: str | None = None
+    tag: str | None = None
+    distractors: int = 2
+    plan: bool = True  # False: the "no plan" ablation (one request turn, calls only, no extras)
+
+
+@dataclass
+class GenerateReport:
+    path: Path
+    rejects_path: Path
+    written: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    reasons: Counter = field(default_factory=Counter)
+    backend: str = "offline"
+    llm_calls: int = 0
+    tokens: int = 0
+
+
+def load_backend(spec: str | None):
+    """`offline`, `openai:MODEL` (langchain-openai; OPENAI_API_KEY, OPENAI_BASE_URL) or `module:factory`."""
+    spec = spec or "offline"
+    if spec == "offline":
+        return OfflineBackend()
+    kind, _, rest = spec.partition(":")
+    if kind == "openai" and rest:
+        try:
+            from langchain_openai import ChatOpenAI
+        except ImportError:
+            raise GraphkbError("--llm openai:... needs the optional extra: pip install 'graphkb[openai]'") from None
+        return ChatModelBackend(ChatOpenAI(model=rest, base_url=os.environ.get("OPENAI_BASE_URL") or None, temperature=0.8))
+    if rest:
+        try:
+            factory = getattr(importlib.import_module(kind), rest)
+        except (ImportError, AttributeError) as e:
+            raise GraphkbError(f"--llm {spec}: cannot load {rest} from module {kind} ({e})") from None
+        return ChatModelBackend(factory())
+    raise GraphkbError(f"--llm {spec!r}: use offline, openai:MODEL or module:factory")
+
+
+def draw_samples(store: GraphStore, o: GenerateOptions) -> list[dict]:
+    """The run's samples, in dialogue order; the same for every shard of a run."""
+    mix = MIX if o.strategy == "mix" else ((o.strategy, 1.0),)
+    samples: list[dict] = []
+    for i, (strategy, share) in enumerate(mix):
+        want = math.ceil(o.n * share)
+        kw = {"min_tools": 3, "max_tools": 3} if strategy == "dag" else {"min_tools": o.min_tools, "max_tools": o.max_tools}
+        try:
+            got = Sampler(store, SampleOptions(strategy=strategy, n=want, seed=o.seed * 31 + i, source=o.source,
+                                               tag=o.tag, max_repeats=3, **kw)).run()
+        except GraphkbError:
+            if o.strategy != "mix":
+                raise
+            got = []
+        samples.extend(s.record() | {"strategy": strategy} for s in got)
+    if len(samples) < o.n and o.strategy == "mix":  # top up with chains when a strategy ran dry
+        extra = Sampler(store, SampleOptions(strategy="chain", n=o.n, seed=o.seed * 31 + 99, source=o.source,
+                                             tag=o.tag, max_repeats=50, min_tools=o.min_tools, max_tools=o.max_tools)).run()
+        samples.extend(s.record() for s in extra)
+    if not samples:
+        raise GraphkbError("no tool combinations could be sampled: ingest specs whose tools connect, or check filters")
+    random.Random(o.seed).shuffle(samples)
+    while len(samples) < o.n:  # a tiny graph: reuse combinations (plans and values still differ)
+        samples.extend(samples[: o.n - len(samples)])
+    return samples[: o.n]
+
+
+def _tool_defs(store: GraphStore, uids: list[str]) -> dict[str, dict]:
+    rows = {}
+    for start in range(0, len(uids), 2000):
+        for r in store.read("generate/tools", uids=uids[start:start + 2000]):
+            rows[r["uid"]] = r
+    return rows
+
+
+def _no_plan(plan: Plan) -> Plan:
+    """The ablation without planning: one request with every call, no clarification, errors or extras."""
+    from .plan import Turn
+
+    steps = [s for t in plan.turns for s in t.steps]
+    intent = "; ".join(t.intent for t in plan.turns if t.steps)
+    calls = [c.model_copy(update={"error_first": False}) for c in plan.calls]
+    return plan.model_copy(update={"turns": [Turn(kind="request", intent=intent, steps=steps)], "calls": calls})
+
+
+class Generator:
+    def __init__(self, store: GraphStore, options: GenerateOptions, backend=None,
+                 progress: Callable[[int], None] | None = None):
+        self.store, self.o = store, options
+        self.backend = backend or OfflineBackend()
+        self.progress = progress or (lambda n: None)
+        self.planner = Planner()
+        if not options.plan:
+            self.planner = Planner(clarify_rate=0, error_rate=0, unserved_rate=0, chitchat_rate=0)
+
+    def _prepare(self) -> tuple[list[dict], dict[str, dict], list[str], dict[str, list[str]]]:
+        samples = draw_samples(self.store, self.o)
+        uids = sorted({u for s in samples for u in s["tool_uids"]})
+        related = {r["uid"]: r["related"] for r in self.store.read("generate/related", uids=uids)}
+        pool = [r["uid"] for r in self.store.read("sample/seed_tools", names=None, source=self.o.source, tag=self.o.tag)]
+        extra = sorted({u for rel in related.values() for u in rel})
+        defs = _tool_defs(self.store, sorted(set(uids) | set(extra)))
+        return samples, defs, pool, related
+
+    def _dialogue_tools(self, sample: dict, defs: dict, pool: list[str], related: dict, rng: random.Random):
+        chosen = list(sample["tool_uids"])
+        candidates = [u for t in chosen for u in related.get(t, []) if u not in chosen and u in defs]
+        distractors: list[str] = []
+        for _ in range(self.o.distractors):
+            options = [u for u in candidates if u not in distractors] or [u for u in rng.sample(pool, min(len(pool), 8))
+                                                                          if u not in chosen and u not in distractors]
+            if options:
+                distractors.append(rng.choice(options))
+        missing = [u for u in distractors if u not in defs]
+        if missing:
+            defs.update(_tool_defs(self.store, missing))
+        uids = chosen + distractors
+        names = function_names([defs[u]["name"] for u in uids])
+        tools = [ToolDef(uid=u, name=defs[u]["name"], function=f, description=defs[u]["description"] or "",
+                         parameters=json.loads(defs[u]["parameters"] or '{"type": "object", "properties": {}}'),
+                         output=json.loads(defs[u]["output"]) if defs[u]["output"] else None)
+                 for u, f in zip(uids, names)]
+        return tools[: len(chosen)], tools[len(chosen):]
+
+    async def _one(self, index: int, sample: dict, defs, pool, related) -> tuple[dict, list[str]]:
+        rng = random.Random(f"{self.o.seed}:{index}")
+        chain, distractors = self._dialogue_tools(sample, defs, pool, related, rng)
+        plan = self.planner.plan(sample, chain, rng, distractors)
+        if not self.o.plan:
+            plan = _no_plan(plan)
+        by_fn = {t.function: t for t in [*chain, *distractors]}
+        order = [t.openai() for t in [*chain, *distractors]]
+        rng.shuffle(order)  # the sampled tools are not always offered first
+        record = {"id": f"gk{self.o.seed}-{index:06d}", "tools": order, "messages": [], "plan": plan.model_dump(),
+                  "meta": {"strategy": sample["strategy"], "shape": sample.get("shape"), "seed": self.o.seed,
+                           "index": index, "backend": self.backend.name, "tool_uids": sample["tool_uids"],
+                           "edges": sample.get("edges", [])}}
+        try:
+            text = await self.backend.write(plan, by_fn, rng)
+            record["messages"] = assemble(plan, by_fn, text, rng)
+        except Failure as e:
+            return record, [f"backend: {e}"]
+        problems = check_record(record, {t.function: t.output for t in by_fn.values()})
+        return record, problems
+
+    async def run(self) -> GenerateReport:
+        o = self.o
+        t0 = time.perf_counter()
+        rejects_path = o.out.with_name(o.out.name + ".rejects.jsonl") if o.out.suffix else Path(f"{o.out}.rejects.jsonl")
+        report = GenerateReport(o.out, rejects_path, backend=self.backend.name)
+        samples, defs, pool, related = self._prepare()
+        writer = JsonlWriter(o.out, resume=o.resume)
+        rejects = JsonlWriter(rejects_path, resume=o.resume)
+        done = writer.ids | rejects.ids
+        shard_i, shard_n = o.shard
+        todo = [i for i in range(o.n) if i % shard_n == shard_i and f"gk{o.seed}-{i:06d}" not in done]
+        report.skipped = sum(1 for i in range(o.n) if i % shard_n == shard_i) - len(todo)
+        self.progress(report.skipped)
+        gate = asyncio.Semaphore(max(1, o.concurrency))
+        finished: dict[int, tuple[dict, list[str]]] = {}
+        next_pos = 0
+
+        async def work(i: int) -> None:
+            nonlocal next_pos
+            async with gate:
+                finished[i] = await self._one(i, samples[i], defs, pool, related)
+            while next_pos < len(todo) and todo[next_pos] in finished:  # write in index order
+                record, problems = finished.pop(todo[next_pos])
+                next_pos += 1
+                if problems:
+                    report.rejected += 1
+                    report.reasons.update(p.split(":", 1)[0] for p in problems)
+                    rejects.write({"id": record["id"], "reasons": problems, "record": record})
+                else:
+                    report.written += 1
+                    writer.write(to_sharegpt(record) if o.fmt == "sharegpt" else record)
+                self.progress(1)
+
+        try:
+            await asyncio.gather(*(work(i) for i in todo))
+        finally:
+            writer.close()
+            rejects.close()
+        report.seconds = time.perf_counter() - t0
+        report.llm_calls = getattr(self.backend, "calls", 0)
+        report.tokens = getattr(self.backend, "tokens", 0)
+        return report
+
+
+def generate(store: GraphStore, options: GenerateOptions, backend=None,
+             progress: Callable[[int], None] | None = None) -> GenerateReport:
+    return asyncio.run(Generator(store, options, backend, progress).run())
+
+
+def record_tools(record: dict[str, Any]) -> list[str]:
+    return [t["function"]["name"] for t in record.get("tools", [])]
