@@ -275,12 +275,23 @@ def check_text(plan: Plan, tools: dict[str, ToolDef], text: DialogueText) -> str
     """What is wrong with a backend's text for this plan, or None."""
     if len(text.user) != len(plan.turns) or len(text.assistant) != len(plan.turns):
         return f"expected {len(plan.turns)} user and assistant messages, got {len(text.user)} and {len(text.assistant)}"
+    from jsonschema import Draft202012Validator
+
     for call in plan.calls:
         if call.id not in text.outputs:
             return f"no output for call {call.id}"
         for path in plan.needed_fields().get(call.id, []):
             if value_at(text.outputs[call.id], path) is None:
                 return f"output of {call.id} lacks {path}, which a later call needs"
+    for call in plan.calls:  # values read from outputs must suit the parameters they feed
+        tool = tools[call.tool]
+        args = resolve_args(call, text.outputs, tool)
+        for error in Draft202012Validator(tool.parameters).iter_errors(args):
+            name = error.path[0] if error.path else None
+            arg = call.args.get(name) if name is not None else None
+            if arg is not None and arg.source == "tool":
+                return (f"the value at {arg.field} in the output of {arg.call} feeds {call.tool}.{name}, "
+                        f"and {error.message}")
     for i, turn in enumerate(plan.turns):
         said = text.user[i].lower()
         steps = turn.steps if turn.kind != "clarify" else []
