@@ -398,7 +398,7 @@ def print_generate_summary(report, options) -> None:
 @click.option("--max-tools", type=click.IntRange(1, 6), default=4, show_default=True)
 @click.option("--source", default=None, help="Only tools whose spec source contains this text.")
 @click.option("--tag", default=None, help="Only tools with this category or tag.")
-@click.option("--no-plan", is_flag=True, help="Ablation: one request turn with all calls, no clarifications or extras.")
+@click.option("--no-plan", is_flag=True, help="Ablation: one request turn, every argument said by the user, no extras.")
 @click.pass_context
 def generate_cmd(ctx, n, out_path, llm, seed, concurrency, resume, fmt, shard, strategy, min_tools, max_tools,
                  source, tag, no_plan) -> None:
@@ -448,6 +448,90 @@ def demo_cmd(out_path: Path, n: int) -> None:
     click.echo(f"done in {time.monotonic() - t0:.0f} s. Look at one dialogue: head -1 {out_path} | python -m json.tool")
     click.echo("The offline backend's wording is templated; --llm openai:MODEL (or any LangChain chat model) "
                "writes natural language.")
+
+
+@cli.command("report")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write an HTML report with plots.")
+@click.option("--labels", default=None, help="Column names, comma-separated (default: file names).")
+@click.option("--markdown", is_flag=True, help="Print the table as Markdown.")
+@click.option("--no-graph", is_flag=True, help="Do not connect to the graph (tool coverage is then n/a).")
+@click.option("--no-coherence", is_flag=True, help="Skip the embedding-based coherence measure.")
+def report_cmd(files, html_out, labels, markdown, no_graph, no_coherence) -> None:
+    """Measure datasets side by side: complexity, diversity, coherence, validity."""
+    from rich.table import Table
+
+    from .embed import Embedder
+    from .report import ROWS, cell, html_report, markdown_table, measure
+
+    settings = load_settings()
+    names = labels.split(",") if labels else [f.name for f in files]
+    if len(names) != len(files):
+        raise GraphkbError(f"--labels gives {len(names)} names for {len(files)} files")
+    graph_tools = None
+    if not no_graph:
+        with GraphStore.open(settings, schema=False) as store:
+            graph_tools = store.read("stats/tool_count")[0]["n"] or None
+    embedder = None if no_coherence else Embedder.for_home(settings.home)
+    with err.status("measuring…"):
+        results = [measure(f, embedder, graph_tools) for f in files]
+    if markdown:
+        click.echo(markdown_table(results, names))
+    else:
+        table = Table("measure", *names, title="dataset report", title_justify="left")
+        group = None
+        for key, label, fmt, g in ROWS:
+            if g != group:
+                table.add_section()
+                group = g
+            table.add_row(f"[dim]{g}[/] {label}", *(cell(r.get(key), fmt) for r in results))
+        Console(highlight=False).print(table)
+        for r, name in zip(results, names):
+            if r["rejected"]:
+                click.echo(f"{name}: {r['rejected']} rejects: " + ", ".join(f"{k} {v}" for k, v in r["reject_reasons"].most_common()))
+    if html_out:
+        html_out.write_text(html_report(results, names), encoding="utf-8")
+        err.print(f"HTML report: {html_out}")
+
+
+@cli.command("validate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--max-lines", type=int, default=200, show_default=True, help="Problems printed at most.")
+@click.pass_context
+def validate_cmd(ctx, file: Path, max_lines: int) -> None:
+    """Check a dataset in the OpenAI shape (ours or anyone's): format, schemas, grounding.
+
+    One line per problem (`ID: kind: detail`), then a summary. Exit 1 when any dialogue fails.
+    """
+    from collections import Counter
+
+    from .verify import check_record
+
+    total = bad = printed = 0
+    kinds: Counter = Counter()
+    with open(file, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            total += 1
+            try:
+                record = json.loads(line)
+                problems = check_record(record) if isinstance(record, dict) else ["format: not a JSON object"]
+                rid = record.get("id", f"line {n}") if isinstance(record, dict) else f"line {n}"
+            except ValueError as e:
+                problems, rid = [f"format: not JSON ({e.msg})"], f"line {n}"
+            if problems:
+                bad += 1
+                kinds.update(p.split(":", 1)[0] for p in problems)
+                for p in problems:
+                    if printed < max_lines:
+                        click.echo(f"{rid}: {p}")
+                        printed += 1
+    click.echo(f"{total} dialogues, {total - bad} valid ({100 * (total - bad) / max(1, total):.1f}%), {bad} with problems"
+               + (": " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()) if kinds else ""))
+    if bad:
+        ctx.exit(1)
 
 
 @cli.command("browse")

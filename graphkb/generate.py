@@ -47,7 +47,7 @@ class GenerateOptions:
     source: str | None = None
     tag: str | None = None
     distractors: int = 2
-    plan: bool = True  # False: the "no plan" ablation (one request turn, calls only, no extras)
+    plan: bool = True  # False: the "no plan" ablation (one request turn, every argument from the user)
 
 
 @dataclass
@@ -137,8 +137,8 @@ class Generator:
         self.backend = backend or OfflineBackend()
         self.progress = progress or (lambda n: None)
         self.planner = Planner()
-        if not options.plan:
-            self.planner = Planner(clarify_rate=0, error_rate=0, unserved_rate=0, chitchat_rate=0)
+        if not options.plan:  # no planning: nothing wires outputs into arguments, one turn, no extras
+            self.planner = Planner(clarify_rate=0, error_rate=0, unserved_rate=0, chitchat_rate=0, wire_data_flow=False)
 
     def _prepare(self) -> tuple[list[dict], dict[str, dict], list[str], dict[str, list[str]]]:
         samples = draw_samples(self.store, self.o)

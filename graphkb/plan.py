@@ -118,7 +118,9 @@ class Planner:
     """Builds a plan from a sampled tool combination; deterministic for a random generator."""
 
     def __init__(self, clarify_rate: float = 0.3, error_rate: float = 0.1, unserved_rate: float = 0.2,
-                 chitchat_rate: float = 0.4, optional_rate: float = 0.3):
+                 chitchat_rate: float = 0.4, optional_rate: float = 0.3, unlinked_rate: float = 0.3,
+                 wire_data_flow: bool = True):
+        self.unlinked_rate, self.wire_data_flow = unlinked_rate, wire_data_flow
         self.clarify_rate, self.error_rate = clarify_rate, error_rate
         self.unserved_rate, self.chitchat_rate, self.optional_rate = unserved_rate, chitchat_rate, optional_rate
 
@@ -126,11 +128,21 @@ class Planner:
         values = ValueMaker(rng)
         by_uid = {t.uid: t for t in tools}
         chain = [by_uid[u] for u in sample["tool_uids"]]
+        # A tool that exchanges no data with the others has no place in the task: it joins only as a
+        # topic shift, now and then, and is otherwise just offered. Parallel samples are one topic.
+        linked = {n for e in sample.get("edges", []) for n in (e["source_tool"], e["target_tool"])}
+        shifts: set[str] = set()  # functions of tools that join as a topic shift, each in a turn of its own
+        if sample["strategy"] != "parallel":
+            kept = [t for i, t in enumerate(chain)
+                    if i == 0 or t.name in linked or rng.random() < self.unlinked_rate]
+            shifts = {t.function for i, t in enumerate(kept) if i > 0 and t.name not in linked}
+            distractors = [*[t for t in chain if t not in kept], *distractors]
+            chain = kept
         calls: list[Call] = []
         call_of_tool: dict[str, str] = {}
         for i, tool in enumerate(chain):
             call = Call(id=f"c{i + 1}", tool=tool.function)
-            fed = self._fed_params(tool, sample.get("edges", []), call_of_tool, chain)
+            fed = self._fed_params(tool, sample.get("edges", []), call_of_tool, chain) if self.wire_data_flow else {}
             props = tool.parameters.get("properties") or {}
             required = set(tool.parameters.get("required") or [])
             for pname, pschema in props.items():
@@ -148,7 +160,7 @@ class Planner:
         if calls and rng.random() < self.error_rate:
             rng.choice(calls).error_first = True
 
-        turns = self._turns(calls, chain, rng)
+        turns = self._turns(calls, chain, rng, shifts)
         offered = [t.function for t in chain] + [d.function for d in distractors]
         turns = self._extras(turns, offered, [*chain, *distractors], rng)
         persona = Persona(name=values.fake.first_name(), style=rng.choice(STYLES))
@@ -173,9 +185,9 @@ class Planner:
                 best[e["target_param"]] = (e["score"], arg)
         return {k: v[1] for k, v in best.items()}
 
-    def _turns(self, calls: list[Call], chain: list[ToolDef], rng: random.Random) -> list[Turn]:
+    def _turns(self, calls: list[Call], chain: list[ToolDef], rng: random.Random, shifts: set[str]) -> list[Turn]:
         turns: list[Turn] = []
-        steps = _steps(calls)
+        steps = _steps([c for c in calls if c.tool not in shifts]) + [[c.id] for c in calls if c.tool in shifts]
         desc = {c.id: t.description for c, t in zip(calls, chain)}
         i = 0
         while i < len(steps):
