@@ -220,6 +220,17 @@ class ChatModelBackend:
         self.calls = 0
         self.tokens = 0
 
+    @staticmethod
+    def _feeds(plan: Plan, tools: dict[str, ToolDef], call_id: str) -> dict[str, dict]:
+        """Output paths of a call that later calls read, each with the schema of the parameter it feeds."""
+        out: dict[str, dict] = {}
+        for c in plan.calls:
+            props = tools[c.tool].parameters.get("properties") or {}
+            for name, a in c.args.items():
+                if a.source == "tool" and a.call == call_id and a.field:
+                    out[a.field] = props.get(name) or {}
+        return out
+
     def _prompt(self, plan: Plan, tools: dict[str, ToolDef], feedback: str | None) -> list:
         from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -230,14 +241,14 @@ class ChatModelBackend:
             "calls": [{"id": c.id, "tool": c.tool, "description": tools[c.tool].description,
                        "user_must_say": {k: a.value for k, a in c.args.items() if a.source == "user"},
                        "output_schema": tools[c.tool].output,
-                       "output_must_contain": plan.needed_fields().get(c.id, [])} for c in plan.calls],
+                       "output_must_contain": self._feeds(plan, tools, c.id)} for c in plan.calls],
         }
         instructions = (
             "Write a realistic conversation following this plan. Return `user` (one message per turn), "
             "`assistant` (one closing assistant message per turn: the answer after the tool results; for a turn "
             "whose user leaves something out, a question asking for it; for an `unserved` turn, why no tool can "
             "help) and `outputs` (for every call id, the tool's JSON output matching its output_schema and "
-            "containing every path in output_must_contain). Each user message must state, verbatim, every value "
+            "containing every path in output_must_contain, with a value that fits the parameter schema given there). Each user message must state, verbatim, every value "
             "in user_must_say of the calls of its turn, except what that turn leaves out; a `clarify` turn "
             "states the left-out value. Do not invent tool calls.")
         messages = [SystemMessage(instructions), HumanMessage(json.dumps(spec, ensure_ascii=False))]

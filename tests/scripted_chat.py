@@ -19,9 +19,58 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 
-def _fake_output(schema: dict | None, must: list[str], n: int) -> Any:
+def _fake_output(schema: dict | None, must: dict[str, dict], n: int) -> Any:
     if not schema:
         return {"status": "done"}
+    out = _make(schema, "value", n)
+    for path, param_schema in must.items():  # values that later calls read must fit their parameters
+        name = path.split(".")[-1].replace("[]", "")
+        field = _sub(schema, path) or {}
+        field_is_list = field.get("type") == "array"
+        if param_schema.get("type") == "array" and not field_is_list:
+            param_schema = param_schema.get("items") or {}
+        param_schema = {**(field.get("items", {}) if field_is_list else field), **param_schema}
+        value = _make(param_schema, name, n)
+        _put(out, path, [value] if field_is_list and not isinstance(value, list) else value)
+    return out
+
+
+def _sub(schema: dict, path: str) -> dict | None:
+    node = schema
+    for part in [p for p in path.replace("[]", ".[]").split(".") if p]:
+        if not isinstance(node, dict):
+            return None
+        node = node.get("items") if part == "[]" else (node.get("properties") or {}).get(part)
+    return node
+
+
+def _put(node: Any, path: str, value: Any) -> None:
+    parts = [p for p in path.replace("[]", ".[]").split(".") if p]
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "[]":
+            if not isinstance(node, list):
+                return
+            if not node:
+                node.append({} if not last else value)
+            if last:
+                node[0] = value
+                return
+            node = node[0]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+                return
+            node = node.setdefault(part, [] if parts[i + 1] == "[]" else {})
+        else:
+            return
+
+
+def _make(schema: dict, name: str, n: int) -> Any:
+    return _maker(n)(schema, name)
+
+
+def _maker(n: int):
 
     def make(s: dict, name: str) -> Any:
         t = s.get("type")
@@ -54,7 +103,7 @@ def _fake_output(schema: dict | None, must: list[str], n: int) -> Any:
             return "4242"
         return f"{name}-{n}"
 
-    return make(schema, "value")
+    return make
 
 
 class ScriptedChatModel(BaseChatModel):
