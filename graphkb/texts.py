@@ -41,9 +41,10 @@ def param_text(param: ParamInfo) -> str:
 
 
 def field_text(field: FieldInfo) -> str:
-    parts = [p for p in field.path.replace("[]", "").split(".") if p and p != "$"]
+    """The leaf name only: the entity it belongs to is matched separately (edges.py), and leaf texts
+    repeat across tools, so each is embedded once."""
     kind = field.item_type and f"{field.item_type} list" or field.type or "value"
-    return f"{humanize(' '.join(parts[-2:]))} ({kind}): {_short(field.description, 120)}"
+    return f"{humanize(field_leaf(field.path))} ({kind}): {_short(field.description, 120)}"
 
 
 # ---- names and entities, for matching outputs to parameters ---------------------------------
