@@ -121,8 +121,9 @@ class OfflineBackend:
                             p=humanize(pname), v=_fmt(arg.value)))
         if not parts:
             return ""
-        return rng.choice(["Use {x}.", "Details: {x}.", "Here's what I have: {x}.", "{X}."]).format(
+        text = rng.choice(["Use {x}.", "Details: {x}.", "Here's what I have: {x}.", "{X}."]).format(
             x="; ".join(parts), X="; ".join(parts)[:1].upper() + "; ".join(parts)[1:])
+        return text[:-1] if text.endswith("..") else text
 
     def _intents(self, turn: Turn, plan: Plan, tools: dict[str, ToolDef]) -> str:
         phrases = [intent_phrase(tools[plan.call(cid).tool].description, plan.call(cid).tool)
