@@ -73,6 +73,7 @@ class EdgeOptions:
     threshold: float = 0.5  # minimum score of a field-level edge
     top_k: int = 4  # candidates kept per parameter
     same_kind: int = 2  # of which at most this many are the same field of sibling tools
+    max_sources: int = 5  # source tools kept per target tool (tool-level in-degree)
     neighbours: int = 150  # tools a block of targets is scored against
     same_spec_max: int = 300  # specs up to this many tools are always scored within themselves
     related_k: int = 3
@@ -392,7 +393,7 @@ def _select(g: Graph, best: dict[tuple[int, int], float], opts: EdgeOptions) -> 
         score, method, evidence = _evidence(g, p, f, pre)
         if score >= opts.threshold:
             per_param[p].append((score, f, method, evidence))
-    rows = []
+    chosen_by_param: dict[int, list] = {}
     for p, cands in per_param.items():
         cands.sort(key=lambda c: (-c[0], g.fields.label[c[1]]))
         # Variety: the same field of sibling tools (create/get/update of one entity) takes at most
@@ -404,10 +405,23 @@ def _select(g: Graph, best: dict[tuple[int, int], float], opts: EdgeOptions) -> 
             if kinds[kind] < opts.same_kind:
                 kinds[kind] += 1
                 chosen.append(c)
-        for score, f, method, evidence in chosen[:opts.top_k]:
-            rows.append({"field": g.fields.uid[f], "param": g.params.uid[p], "score": round(score, 4),
-                         "method": method, "evidence": json.dumps(evidence),
-                         "target_tool": g.tool_uid[int(g.params.tool[p])]})
+        chosen_by_param[p] = chosen[:opts.top_k]
+    # Density: each tool keeps its `max_sources` best source tools, so tool-level edges average at most that.
+    best_source: dict[int, dict[int, float]] = defaultdict(dict)
+    for p, chosen in chosen_by_param.items():
+        target = int(g.params.tool[p])
+        for score, f, _, _ in chosen:
+            source = int(g.fields.tool[f])
+            best_source[target][source] = max(best_source[target].get(source, 0.0), score)
+    kept = {t: set(sorted(srcs, key=lambda s: (-srcs[s], g.tool_uid[s]))[:opts.max_sources])
+            for t, srcs in best_source.items()}
+    rows = []
+    for p, chosen in chosen_by_param.items():
+        target = int(g.params.tool[p])
+        for score, f, method, evidence in chosen:
+            if int(g.fields.tool[f]) in kept[target]:
+                rows.append({"field": g.fields.uid[f], "param": g.params.uid[p], "score": round(score, 4),
+                             "method": method, "evidence": json.dumps(evidence), "target_tool": g.tool_uid[target]})
     return rows
 
 
