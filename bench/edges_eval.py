@@ -9,7 +9,8 @@ field-level Hits@1 / Hits@3 / MRR for each gold (target tool, parameter), and ed
 graphkb's edges and for the ToolFlow rule (all-MiniLM-L6-v2 cosine > 0.82 between "name: description"
 of a parameter and a return field, undirected), the latter also cut at graphkb's density: the same
 number of directed edges (half as many undirected pairs, each counting both ways), and the same
-number of pairs (twice graphkb's directed edges). Field-level ranks of the cut baseline are by cosine.
+number of pairs (twice graphkb's directed edges). Field-level ranks of a cut baseline are by cosine,
+among the edges of the pairs it kept (as for graphkb, whose ranks are among its stored edges).
 Gold self-loops (a tool feeding itself) and parameters a tool does not declare are left out.
 """
 
@@ -131,9 +132,12 @@ class Evaluation:
         half = set(ordered[:max(1, n_pairs // 2)])  # as many directed edges (each pair counts both ways)
         expand = lambda ks: {(a, b) for k in ks for a in k for b in k if a != b}  # undirected
         rule_ranked = {k: [c for c in v if c[0] > TOOLFLOW_THRESHOLD] for k, v in ranked.items()}
+        def within(pairs: set) -> dict:  # a cut graph only holds the edges of the pairs it kept
+            return {k: [c for c in v if frozenset((c[1], k[0])) in pairs] for k, v in ranked.items()}
+
         return (self._metrics(expand(at_rule), rule_ranked, directed=False, undirected_pairs=len(at_rule)),
-                self._metrics(expand(top), ranked, directed=False, undirected_pairs=len(top)),
-                self._metrics(expand(half), ranked, directed=False, undirected_pairs=len(half)))
+                self._metrics(expand(top), within(top), directed=False, undirected_pairs=len(top)),
+                self._metrics(expand(half), within(half), directed=False, undirected_pairs=len(half)))
 
     def _metrics(self, pairs, ranked, directed: bool, undirected_pairs: int | None = None) -> dict:
         gold_pairs = {(g["a"], g["b"]) for g in self.gold}
