@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .dialogue import ChatModelBackend, Failure, OfflineBackend, assemble
 from .errors import GraphkbError
@@ -238,6 +237,3 @@ def generate(store: GraphStore, options: GenerateOptions, backend=None,
              progress: Callable[[int], None] | None = None) -> GenerateReport:
     return asyncio.run(Generator(store, options, backend, progress).run())
 
-
-def record_tools(record: dict[str, Any]) -> list[str]:
-    return [t["function"]["name"] for t in record.get("tools", [])]

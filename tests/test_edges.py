@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from graphkb.cli import cli
-from graphkb.config import Settings
 from graphkb.edges import EdgeOptions, infer
 from graphkb.embed import Embedder
 from graphkb.ingest import ingest

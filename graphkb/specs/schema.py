@@ -5,9 +5,12 @@ allOf/oneOf/anyOf folding, and flattening into parameters and dotted output fiel
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonpointer
+
+if TYPE_CHECKING:
+    from .model import FieldInfo, ParamInfo
 
 MAX_SCHEMA_DEPTH = 14  # dict nesting kept when inlining; a property level costs two
 MAX_SCHEMA_NODES = 4000  # per inlined schema; beyond it properties are dropped (x-truncated)
