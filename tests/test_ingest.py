@@ -158,3 +158,23 @@ def test_missing_path_is_rejected_with_a_line(embedded_store, tmp_path):
     result = CliRunner().invoke(cli, ["ingest", str(tmp_path / "nope.json")])
     assert result.exit_code == 1
     assert f"rejected {tmp_path / 'nope.json'}: no such file or folder" in result.output
+
+
+def test_urls_are_fetched_and_a_missing_one_is_rejected(embedded_store, specs_dir):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(specs_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        report = ingest(embedded_store, Embedder.for_home(Settings().home),
+                        [f"{base}/notes_mcp.json", f"{base}/missing.json"])
+    finally:
+        server.shutdown()
+    assert report.tools == 2 and len(report.rejected) == 1
+    assert report.rejected[0][0] == f"{base}/missing.json" and "cannot fetch" in report.rejected[0][1]
+    with embedded_store.session() as s:
+        assert s.run("MATCH (t:Tool {source: $s}) RETURN count(t) AS c", s=f"{base}/notes_mcp.json").single()["c"] == 2
