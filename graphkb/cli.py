@@ -191,12 +191,17 @@ def ingest_cmd(ctx: click.Context, paths: tuple[str, ...], fmt: str, no_edges: b
               help="Minimum score of a field-level edge.")
 @click.option("--top-k", type=click.IntRange(1, 50), default=4, show_default=True,
               help="Candidate edges kept per parameter.")
-def edges_cmd(rebuild: bool, threshold: float, top_k: int) -> None:
+@click.option("--verify-llm", "verify_llm", default=None, metavar="SPEC",
+              help="Also ask a chat model (openai:MODEL or module:factory) about uncertain edges, "
+                   "20 a call; the ones it rejects are removed.")
+def edges_cmd(rebuild: bool, threshold: float, top_k: int, verify_llm: str | None) -> None:
     """Infer compatibility edges: which output field can feed which parameter.
 
     Without --rebuild, only tools that have no edge computed yet are scored (against all tools).
     """
-    from .edges import EdgeOptions
+    from .edges import EdgeOptions, verify_with_llm
+    from .generate import load_chat_model
+    from .progress import bar
 
     settings = load_settings()
     options = EdgeOptions(threshold=threshold, top_k=top_k)
@@ -204,8 +209,13 @@ def edges_cmd(rebuild: bool, threshold: float, top_k: int) -> None:
         uids = None if rebuild else [r["uid"] for r in store.read("edges/unscored_tools")]
         if uids == []:
             click.echo("edges: every tool is scored already (use --rebuild to start over)")
-            return
-        run_edges(settings, store, uids, options)
+        else:
+            run_edges(settings, store, uids, options)
+        if verify_llm:
+            model = load_chat_model(verify_llm)
+            with bar("asking the chat model") as b:
+                judged, removed = verify_with_llm(store, model, progress=b.advance)
+            click.echo(f"chat model judged {judged} uncertain edges and removed {removed}")
 
 
 @cli.command("show")

@@ -454,3 +454,46 @@ def _clear(store: GraphStore, tool_uids: list[str] | None) -> None:
                 pass
         return
     store.write_batches("edges/clear_for_tools", [{"uid": u} for u in tool_uids], batch_size=500)
+
+
+# ---- optional confirmation by a chat model ----------------------------------------------------
+def verify_with_llm(store: GraphStore, model, *, lo: float = 0.5, hi: float = 0.85, batch: int = 20,
+                    limit: int = 5000, progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Ask a chat model about the uncertain edges (score in [lo, hi)), `batch` at a time; rejected
+    edges are deleted and kept ones gain `+llm` in their method. Returns (judged, removed)."""
+    from pydantic import BaseModel, Field
+
+    class Verdict(BaseModel):
+        index: int = Field(description="the number of the candidate")
+        feeds: bool = Field(description="true when the output value can really be passed as that parameter")
+
+    class Verdicts(BaseModel):
+        verdicts: list[Verdict]
+
+    judge = model.with_structured_output(Verdicts, method="function_calling")
+    rows = store.read("edges/uncertain", lo=lo, hi=hi, limit=limit)
+    judged = removed = 0
+    touched: set[str] = set()
+    for start in range(0, len(rows), batch):
+        part = rows[start:start + batch]
+        lines = [f"{i}. {r['source_tool']} returns `{r['source_field']}` ({r['field_type']}: "
+                 f"{(r['field_description'] or '')[:120]}) -> {r['target_name']} parameter `{r['target_param']}` "
+                 f"({r['param_type']}: {(r['param_description'] or '')[:120]})" for i, r in enumerate(part)]
+        prompt = ("Each line proposes that an API's output field can be passed as a parameter of another API "
+                  "call. Judge each: does the value really fit and make sense there? Answer for every number.\n"
+                  + "\n".join(lines))
+        try:
+            answer = judge.invoke(prompt)
+        except Exception:  # a failed batch stays unjudged; the edges keep their score
+            continue
+        verdicts = {v.index: v.feeds for v in getattr(answer, "verdicts", [])}
+        decided = [{"field": r["field"], "param": r["param"], "keep": verdicts[i]}
+                   for i, r in enumerate(part) if i in verdicts]
+        store.write_batches("edges/llm_verdicts", decided)
+        judged += len(decided)
+        removed += sum(not d["keep"] for d in decided)
+        touched.update(r["target_tool"] for i, r in enumerate(part) if verdicts.get(i) is False)
+        if progress:
+            progress(len(part))
+    store.write_batches("edges/rebuild_flows", [{"uid": u} for u in sorted(touched)], batch_size=500)
+    return judged, removed

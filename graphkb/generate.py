@@ -63,25 +63,29 @@ class GenerateReport:
     tokens: int = 0
 
 
-def load_backend(spec: str | None):
-    """`offline`, `openai:MODEL` (langchain-openai; OPENAI_API_KEY, OPENAI_BASE_URL) or `module:factory`."""
-    spec = spec or "offline"
-    if spec == "offline":
-        return OfflineBackend()
+def load_chat_model(spec: str):
+    """A LangChain chat model: `openai:MODEL` (langchain-openai; OPENAI_API_KEY, OPENAI_BASE_URL) or
+    `module:factory` (any BaseChatModel that factory() returns)."""
     kind, _, rest = spec.partition(":")
     if kind == "openai" and rest:
         try:
             from langchain_openai import ChatOpenAI
         except ImportError:
             raise GraphkbError("--llm openai:... needs the optional extra: pip install 'graphkb[openai]'") from None
-        return ChatModelBackend(ChatOpenAI(model=rest, base_url=os.environ.get("OPENAI_BASE_URL") or None, temperature=0.8))
+        return ChatOpenAI(model=rest, base_url=os.environ.get("OPENAI_BASE_URL") or None, temperature=0.8)
     if rest:
         try:
             factory = getattr(importlib.import_module(kind), rest)
         except (ImportError, AttributeError) as e:
             raise GraphkbError(f"--llm {spec}: cannot load {rest} from module {kind} ({e})") from None
-        return ChatModelBackend(factory())
+        return factory()
     raise GraphkbError(f"--llm {spec!r}: use offline, openai:MODEL or module:factory")
+
+
+def load_backend(spec: str | None):
+    """`offline`, or a chat model as `load_chat_model` reads it."""
+    spec = spec or "offline"
+    return OfflineBackend() if spec == "offline" else ChatModelBackend(load_chat_model(spec))
 
 
 def draw_samples(store: GraphStore, o: GenerateOptions) -> list[dict]:

@@ -179,3 +179,21 @@ def factory() -> ScriptedChatModel:
 
 def sleepy_factory(seconds: float = 0.2) -> ScriptedChatModel:
     return ScriptedChatModel(sleep=seconds)
+
+
+class EdgeJudge(ScriptedChatModel):
+    """Answers edge-verification prompts: rejects the first candidate of each batch, keeps the rest."""
+
+    def _answer(self, messages: list[BaseMessage]) -> AIMessage:
+        self.calls += 1
+        text = messages[-1].content
+        verdicts = []
+        for line in text.splitlines():
+            head, _, rest = line.partition(". ")
+            if head.isdigit():
+                verdicts.append({"index": int(head), "feeds": int(head) != 0})
+        return AIMessage(content="", tool_calls=[{"name": "Verdicts", "args": {"verdicts": verdicts}, "id": f"v{self.calls}"}])
+
+
+def judge_factory() -> EdgeJudge:
+    return EdgeJudge()

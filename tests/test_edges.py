@@ -136,3 +136,24 @@ def test_cli_edges_export_and_show(embedded_store, tmp_path):
     assert "order_id" in shown.output and "listOrdersOfOwner" in shown.output
     missing = runner.invoke(cli, ["show", "noSuchTool"])
     assert missing.exit_code == 1 and "no tool named" in missing.output
+
+
+def test_chat_model_can_confirm_uncertain_edges(tmp_path_factory, graphkb_home):
+    from conftest import OwnGraph
+
+    graph = OwnGraph(tmp_path_factory.mktemp("judge-home"), [EDGES / "crm_mcp.json", EDGES / "mail_functions.json"])
+    try:
+        with graph.store.session() as s:
+            before = s.run("MATCH (f:Field)-[r:FEEDS]->() WHERE r.score < 0.85 RETURN f.path AS f").data()
+        assert before, "the fixture should give some uncertain edges"
+        result = CliRunner().invoke(cli, ["edges", "--verify-llm", "scripted_chat:judge_factory"], env=graph.env())
+        assert result.exit_code == 0, result.output
+        assert f"judged {len(before)} uncertain edges" in result.output
+        assert "removed 1" in result.output  # one batch of at most 20; its first candidate is rejected
+        with graph.store.session() as s:
+            after = s.run("MATCH (f:Field)-[r:FEEDS]->() WHERE r.score < 0.85 RETURN f.path AS f, r.method AS m").data()
+        assert len(after) == len(before) - 1 and all(r["m"].endswith("+llm") for r in after)
+        again = CliRunner().invoke(cli, ["edges", "--verify-llm", "scripted_chat:judge_factory"], env=graph.env())
+        assert "judged 0 uncertain edges" in again.output  # judged edges are not asked about twice
+    finally:
+        graph.close()
