@@ -7,6 +7,7 @@ managed transactions, in UNWIND batches.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -38,13 +39,20 @@ class Where:
     server: ServerInfo | None = None
 
 
-def batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+MAX_BATCH_BYTES = 4_000_000  # ArcadeDB's Bolt refuses messages over 16 MB; stay well below
+
+
+def batched(rows: Iterable[Any], size: int, max_bytes: int = MAX_BATCH_BYTES) -> Iterator[list[Any]]:
+    """Lists of at most `size` rows and about `max_bytes` of JSON (big schemas make big rows)."""
     batch: list[Any] = []
+    used = 0
     for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
+        weight = len(json.dumps(row, default=str))
+        if batch and (len(batch) >= size or used + weight > max_bytes):
             yield batch
-            batch = []
+            batch, used = [], 0
+        batch.append(row)
+        used += weight
     if batch:
         yield batch
 
