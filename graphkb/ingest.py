@@ -108,6 +108,8 @@ def ingest(store: GraphStore, embedder: Embedder, inputs: list[str], *, fmt: str
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphkb-writer") as writer:
         pending: Future | None = None
         for chunk in _chunks(_parse_all(sources, fmt, max_bytes, report, advance)):
+            if pending is not None and pending.done():
+                pending.result()  # a failed write stops the run now, not after the next chunk
             prepared = _prepare_chunk(store, embedder, chunk, report)
             if pending is not None:
                 pending.result()
