@@ -289,10 +289,11 @@ def check_text(plan: Plan, tools: dict[str, ToolDef], text: DialogueText) -> str
         return f"expected {len(plan.turns)} user and assistant messages, got {len(text.user)} and {len(text.assistant)}"
     from jsonschema import Draft202012Validator
 
+    needed = plan.needed_fields()
     for call in plan.calls:
         if call.id not in text.outputs:
             return f"no output for call {call.id}"
-        for path in plan.needed_fields().get(call.id, []):
+        for path in needed.get(call.id, []):
             if value_at(text.outputs[call.id], path) is None:
                 return f"output of {call.id} lacks {path}, which a later call needs"
     for call in plan.calls:  # values read from outputs must suit the parameters they feed

@@ -147,10 +147,10 @@ class Generator:
         samples = draw_samples(self.store, self.o)
         uids = sorted({u for s in samples for u in s["tool_uids"]})
         related = {r["uid"]: r["related"] for r in self.store.read("generate/related", uids=uids)}
-        pool = [r["uid"] for r in self.store.read("sample/seed_tools", names=None, source=self.o.source, tag=self.o.tag)]
         extra = sorted({u for rel in related.values() for u in rel})
         defs = _tool_defs(self.store, sorted(set(uids) | set(extra)))
-        return samples, defs, pool, related
+        # Distractors come from the tools fetched here: no query per dialogue, no scan of the graph.
+        return samples, defs, sorted(defs), related
 
     def _dialogue_tools(self, sample: dict, defs: dict, pool: list[str], related: dict, rng: random.Random):
         chosen = list(sample["tool_uids"])
@@ -161,9 +161,6 @@ class Generator:
                                                                           if u not in chosen and u not in distractors]
             if options:
                 distractors.append(rng.choice(options))
-        missing = [u for u in distractors if u not in defs]
-        if missing:
-            defs.update(_tool_defs(self.store, missing))
         uids = chosen + distractors
         names = function_names([defs[u]["name"] for u in uids])
         tools = [ToolDef(uid=u, name=defs[u]["name"], function=f, description=defs[u]["description"] or "",

@@ -262,7 +262,7 @@ def ensure_path(output: Any, path: str, schema: dict | None, values: ValueMaker)
             if not isinstance(node, list):
                 return output
             if not node:
-                node.append(values.for_schema(sub) if not last else values.for_schema(sub))
+                node.append(values.for_schema(sub))
             node = node[0]
             continue
         sub = (sub.get("properties") or {}).get(part, {}) if isinstance(sub, dict) else {}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
+import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -82,10 +85,6 @@ def quick_stats(path: Path | Iterable[dict]) -> dict[str, float] | None:
 
 
 # ---- the full report -------------------------------------------------------------------------
-import math  # noqa: E402
-import re  # noqa: E402
-from collections import Counter  # noqa: E402
-
 _WORD = re.compile(r"[a-z0-9']+")
 
 

@@ -147,9 +147,6 @@ class GraphStore:
         rows = self.read("stats/counts")
         return rows[0] if rows else {"nodes": 0, "relationships": 0}
 
-    def describe(self) -> str:
-        return f"{self.where.kind} {self.dialect.name} at {self.where.uri}"
-
 
 def neo4j_error_line(e: Neo4jError) -> str:
     """One readable line for a server error."""
