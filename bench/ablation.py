@@ -22,9 +22,9 @@ def main() -> int:
     ap.add_argument("--home", type=Path, default=None, help="a home whose graph to use (default: bundled specs, fresh)")
     args = ap.parse_args()
     home = use_home(args.home, "graphkb-ablation-")
-    from graphkb.generate import GenerateOptions, generate
+    from graphkb.graph.server import EmbeddedServer
     from graphkb.report import html_report, markdown_table, measure
-    from graphkb.server import EmbeddedServer
+    from graphkb.synthesis.generate import GenerateOptions, generate
 
     settings, store, embedder = open_graph(home, None if args.home else bundled_specs())
     tools = store.read("stats/tool_count")[0]["n"]

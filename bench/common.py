@@ -22,8 +22,8 @@ def open_graph(home: Path, specs: list[str] | None):
     from graphkb.config import Settings
     from graphkb.edges import infer
     from graphkb.embed import Embedder
+    from graphkb.graph.store import GraphStore
     from graphkb.ingest import ingest
-    from graphkb.store import GraphStore
 
     settings = Settings()
     store = GraphStore.open(settings)

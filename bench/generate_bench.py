@@ -27,11 +27,11 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "tests"))
     from scripted_chat import ScriptedChatModel
 
-    from graphkb.dialogue import ChatModelBackend
-    from graphkb.generate import GenerateOptions, generate
+    from graphkb.graph.server import EmbeddedServer
     from graphkb.report import quick_stats, read_records
-    from graphkb.server import EmbeddedServer
-    from graphkb.verify import check_record
+    from graphkb.synthesis.dialogue import ChatModelBackend
+    from graphkb.synthesis.generate import GenerateOptions, generate
+    from graphkb.synthesis.verify import check_record
 
     settings, store, _ = open_graph(home, bundled_specs())
 

@@ -53,10 +53,10 @@ def main() -> int:
 
     from graphkb.config import Settings
     from graphkb.embed import Embedder
+    from graphkb.graph.server import EmbeddedServer
+    from graphkb.graph.store import GraphStore
     from graphkb.ingest import ingest
-    from graphkb.server import EmbeddedServer
     from graphkb.specs import load_spec
-    from graphkb.store import GraphStore
     from graphkb.texts import field_text, param_text
 
     settings = Settings()

@@ -14,8 +14,8 @@ from rich.console import Console
 from . import __version__
 from .config import load_settings
 from .errors import GraphkbError
-from .server import EmbeddedServer
-from .store import GraphStore, neo4j_error_line
+from .graph.server import EmbeddedServer
+from .graph.store import GraphStore, neo4j_error_line
 
 err = Console(stderr=True, highlight=False)
 
@@ -200,8 +200,8 @@ def edges_cmd(rebuild: bool, threshold: float, top_k: int, verify_llm: str | Non
     Without --rebuild, only tools that have no edge computed yet are scored (against all tools).
     """
     from .edges import EdgeOptions, verify_with_llm
-    from .generate import load_chat_model
     from .progress import bar
+    from .synthesis.generate import load_chat_model
 
     settings = load_settings()
     options = EdgeOptions(threshold=threshold, top_k=top_k)
@@ -363,8 +363,8 @@ def _shard(value: str) -> tuple[int, int]:
 
 
 def run_generate(settings, store, options, llm: str | None):
-    from .generate import generate, load_backend
     from .progress import bar
+    from .synthesis.generate import generate, load_backend
 
     backend = load_backend(llm or settings.llm)
     shard_i, shard_n = options.shard
@@ -418,7 +418,7 @@ def generate_cmd(ctx, n, out_path, llm, seed, concurrency, resume, fmt, shard, s
     write the dialogue (offline templates, or a chat model), verify it, and write it; dialogues
     that fail verification go to the rejects file with their reasons.
     """
-    from .generate import GenerateOptions
+    from .synthesis.generate import GenerateOptions
 
     options = GenerateOptions(n=n, out=out_path, seed=seed, concurrency=concurrency, resume=resume, fmt=fmt,
                               shard=_shard(shard), strategy=strategy, min_tools=min_tools, max_tools=max_tools,
@@ -436,7 +436,7 @@ def generate_cmd(ctx, n, out_path, llm, seed, concurrency, resume, fmt, shard, s
 def demo_cmd(out_path: Path, n: int) -> None:
     """The main job on the bundled specs: ingest, infer edges, sample, generate offline, summarize."""
     from .cypher import data_dir
-    from .generate import GenerateOptions
+    from .synthesis.generate import GenerateOptions
 
     settings = load_settings()
     t0 = time.monotonic()
@@ -516,7 +516,7 @@ def validate_cmd(ctx, file: Path, max_lines: int) -> None:
     """
     from collections import Counter
 
-    from .verify import check_record
+    from .synthesis.verify import check_record
 
     total = bad = printed = 0
     kinds: Counter = Counter()
@@ -583,7 +583,7 @@ def query(cypher_text: str, params: tuple[str, ...], timeout: float | None) -> N
     Write clauses (CREATE, MERGE, SET, DELETE, ...), LOAD CSV and procedures not known to be
     read-only are refused before anything runs; the query's transaction is always rolled back.
     """
-    from .readonly import check_read_only, parse_params, run_read_only
+    from .graph.readonly import check_read_only, parse_params, run_read_only
 
     settings = load_settings()
     parsed = parse_params(params)

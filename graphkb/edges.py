@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .embed import Embedder
-from .store import GraphStore
+from .graph.store import GraphStore
 from .texts import field_context, name_key, singular, tool_entity, words
 
 # Plumbing that must never make an edge on its own. Parameters: paging, sorting, formatting, auth.

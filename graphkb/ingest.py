@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .embed import Embedder
+from .graph.store import GraphStore
 from .specs import Spec, SpecError, load_spec
 from .specs.files import expand_inputs
 from .specs.model import uid_of
-from .store import GraphStore
 from .texts import field_leaf, field_text, param_text, tool_text
 
 CHUNK_TOOLS = 3000  # tools parsed before a chunk is embedded and written

@@ -120,7 +120,7 @@ def coherence(records: list[dict], embedder) -> float:
 
 
 def validity(records: list[dict]) -> dict[str, float]:
-    from .verify import check_record
+    from .synthesis.verify import check_record
 
     calls = schema_bad = args = ungrounded = valid = 0
     for r in records:

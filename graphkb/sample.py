@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import GraphkbError
-from .store import GraphStore
+from .graph.store import GraphStore
 
 STRATEGIES = ("chain", "dag", "walk", "parallel", "random")
 MAX_TOOLS = 6  # chain.cypher walks at most 5 hops
@@ -208,7 +208,7 @@ class Sampler:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as e:
             raise GraphkbError(f"{path}: {e.strerror}") from None
-        from .readonly import check_read_only
+        from .graph.readonly import check_read_only
 
         check_read_only(text)
         seeds = self._pick_seeds(max(50, want * 2))

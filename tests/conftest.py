@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from graphkb.config import Settings
-from graphkb.server import EmbeddedServer
-from graphkb.store import GraphStore
+from graphkb.graph.server import EmbeddedServer
+from graphkb.graph.store import GraphStore
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

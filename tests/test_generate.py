@@ -14,11 +14,11 @@ from click.testing import CliRunner
 from scripted_chat import ScriptedChatModel
 
 from graphkb.cli import cli
-from graphkb.dialogue import ChatModelBackend
-from graphkb.generate import GenerateOptions, generate
 from graphkb.report import quick_stats
-from graphkb.verify import check_record
-from graphkb.writer import to_sharegpt
+from graphkb.synthesis.dialogue import ChatModelBackend
+from graphkb.synthesis.generate import GenerateOptions, generate
+from graphkb.synthesis.verify import check_record
+from graphkb.synthesis.writer import to_sharegpt
 
 
 def _records(path: Path) -> list[dict]:

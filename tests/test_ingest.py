@@ -98,7 +98,7 @@ def test_changed_spec_updates_and_removes(embedded_store, specs_dir):
 
 def test_concurrent_ingests_never_duplicate(embedded_store, specs_dir):
     settings = Settings()
-    from graphkb.store import GraphStore
+    from graphkb.graph.store import GraphStore
 
     errors = []
 

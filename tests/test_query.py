@@ -9,7 +9,7 @@ import uuid
 import pytest
 from click.testing import CliRunner
 
-from graphkb import readonly
+from graphkb.graph import readonly
 from graphkb.cli import cli
 from graphkb.errors import QueryTimeout, ReadOnlyViolation
 
@@ -108,7 +108,7 @@ def test_syntax_error_is_one_line(embedded_store):
 
 def test_long_query_is_cancelled(embedded_store):
     from graphkb.config import Settings
-    from graphkb.store import GraphStore
+    from graphkb.graph.store import GraphStore
 
     with GraphStore.open(Settings()) as store:  # its own connection: cancelling closes it
         t0 = time.monotonic()

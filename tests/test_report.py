@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from graphkb.cli import cli
 from graphkb.report import coherence, dialogue_stats, diversity, measure
-from graphkb.verify import check_record
+from graphkb.synthesis.verify import check_record
 
 TOOLS = [
     {"type": "function", "function": {"name": "getUser", "description": "A user", "parameters": {

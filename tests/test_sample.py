@@ -115,7 +115,7 @@ def test_user_query_file_and_cli_output(demo_graph, tmp_path):
 
 def test_saved_browser_queries_run(demo_graph):
     from graphkb.cypher import data_dir
-    from graphkb.readonly import run_read_only
+    from graphkb.graph.readonly import run_read_only
 
     params = {"name": "searchFlights", "a": "searchFlights", "b": "bookFlight"}
     for path in sorted((data_dir("cypher") / "browser").glob("*.cypher")):

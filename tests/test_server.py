@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from graphkb.cli import cli
 from graphkb.config import Settings
-from graphkb.server import EmbeddedServer, _pid_alive
-from graphkb.store import GraphStore
+from graphkb.graph.server import EmbeddedServer, _pid_alive
+from graphkb.graph.store import GraphStore
 
 
 def _java_processes_for(root: Path) -> list[int]:

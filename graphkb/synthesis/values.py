@@ -11,7 +11,7 @@ from typing import Any
 
 from faker import Faker
 
-from .texts import words
+from ..texts import words
 
 _BASE_DAY = dt.date(2026, 12, 1)
 

@@ -14,12 +14,17 @@ from typing import Any
 
 import neo4j
 from neo4j.exceptions import AuthError, ConstraintError, Neo4jError, ServiceUnavailable
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+from tenacity import (
+    retry,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
 
-from . import cypher
-from .config import Settings, load_settings
+from .. import cypher
+from ..config import Settings, load_settings
+from ..errors import GraphkbError
 from .dialect import Dialect
-from .errors import GraphkbError
 from .server import DATABASE, USER, EmbeddedServer, ServerInfo
 
 # Concurrent MERGEs on one unique key can collide (notably on ArcadeDB); the loser simply retries.

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from .texts import humanize
+from ..texts import humanize
 from .values import ValueMaker
 
 TurnKind = Literal["request", "follow_up", "clarify", "topic_shift", "chitchat", "unserved"]

@@ -20,11 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import GraphkbError
+from ..graph.store import GraphStore
+from ..sample import SampleOptions, Sampler
 from .dialogue import ChatModelBackend, Failure, OfflineBackend, assemble
-from .errors import GraphkbError
 from .plan import Plan, Planner, ToolDef, function_names
-from .sample import SampleOptions, Sampler
-from .store import GraphStore
 from .verify import check_record
 from .writer import JsonlWriter, to_sharegpt
 

@@ -20,7 +20,7 @@ from typing import Any
 import neo4j
 from neo4j.graph import Node, Path, Relationship
 
-from .errors import QueryTimeout, ReadOnlyViolation
+from ..errors import QueryTimeout, ReadOnlyViolation
 from .store import GraphStore
 
 _WRITE_WORDS = (

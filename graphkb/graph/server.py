@@ -22,8 +22,8 @@ from pathlib import Path
 import neo4j
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from .config import Settings
-from .errors import GraphkbError
+from ..config import Settings
+from ..errors import GraphkbError
 
 DATABASE = "graphkb"
 USER = "root"

@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from ..texts import humanize
 from .plan import Call, Plan, ToolDef, Turn, dumps, ensure_path, value_at
-from .texts import humanize
 from .values import ValueMaker
 
 SYSTEM = ("You are a helpful assistant with access to tools. Call a tool when it helps, with arguments "

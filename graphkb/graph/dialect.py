@@ -11,8 +11,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from . import cypher
-from .errors import GraphkbError
+from .. import cypher
+from ..errors import GraphkbError
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The graph: the embedded server, the Bolt store, the dialect differences, read-only queries."""

@@ -1,0 +1,1 @@
+"""Dataset synthesis: plan, world, dialogue, verification, writing, and the run."""
