@@ -233,6 +233,7 @@ def show_cmd(tool: str) -> None:
         for row in rows:
             out.print(f"[bold]{row['name']}[/]  {row['endpoint'] or ''}  [dim]{row['source']} ({row['uid']})[/]")
             out.print(f"  {row['description']}")
+            out.print(f"  [dim]does:[/] {row['op'] or '?'} [dim]on[/] {row['entity'] or '?'}")
             params = Table("parameter", "type", "required", "description", title="parameters", title_justify="left")
             for p in sorted(row["params"], key=lambda p: (not p["required"], p["name"])):
                 kind = f"{p['item_type']}[]" if p.get("item_type") else p.get("type") or "?"
@@ -280,11 +281,11 @@ _OUT = click.option("--out", "out_path", type=click.Path(dir_okay=False, writabl
 @export.command("tools")
 @_OUT
 def export_tools(out_path: str) -> None:
-    """One line a tool: {name, description, source, parameters, output}."""
+    """One line a tool: {name, description, source, parameters, output, op, entity}."""
     _export("export/tools", out_path, "tools", lambda rec: {
         "name": rec["name"], "description": rec["description"] or "", "source": rec["source"],
         "parameters": json.loads(rec["parameters"] or '{"type": "object", "properties": {}}'),
-        "output": json.loads(rec["output"]) if rec["output"] else None})
+        "output": json.loads(rec["output"]) if rec["output"] else None, "op": rec["op"], "entity": rec["entity"]})
 
 
 @export.command("edges")
