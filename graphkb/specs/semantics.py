@@ -63,19 +63,14 @@ _PLUMBING = {"page", "limit", "offset", "cursor", "size", "per", "sort", "order"
              "locale", "key", "token", "api", "apikey", "callback", "pretty", "expand", "include", "version"}
 
 
-@lru_cache(maxsize=1)
-def _inflect():
-    import inflect
-
-    return inflect.engine()
-
-
 @lru_cache(maxsize=65536)
 def singular(word: str) -> str:
     """`flights` -> `flight`, `addresses` -> `address`; words that are not plural stay."""
     if len(word) <= 3 or not word.isalpha() or word.endswith(("ss", "us", "is", "news", "data")):
         return word
-    return _inflect().singular_noun(word) or word
+    import inflection
+
+    return inflection.singularize(word) if word != "data" else word
 
 
 def _name_words(name: str, prefix: str | None) -> list[str]:

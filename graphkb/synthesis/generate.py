@@ -22,9 +22,10 @@ from pathlib import Path
 
 from ..errors import GraphkbError
 from ..graph.store import GraphStore
+from ..specs.semantics import infer_semantics
 from ..sample import SampleOptions, Sampler
 from .dialogue import ChatModelBackend, Failure, OfflineBackend, assemble
-from .plan import Plan, Planner, ToolDef, function_names
+from .plan import Plan, Planner, ToolDef, Unplannable, function_names
 from .verify import check_record
 from .writer import JsonlWriter, to_sharegpt
 
@@ -61,6 +62,7 @@ class GenerateReport:
     backend: str = "offline"
     llm_calls: int = 0
     tokens: int = 0
+    resampled: int = 0  # tool combinations skipped because no sensible goal could be made of them
 
 
 def load_chat_model(spec: str):
@@ -115,6 +117,10 @@ def draw_samples(store: GraphStore, o: GenerateOptions) -> list[dict]:
     return samples[: o.n]
 
 
+def lookups_used(lookups: dict[str, list[tuple[ToolDef, str]]]) -> list[ToolDef]:
+    return list({t.uid: t for v in lookups.values() for t, _ in v}.values())
+
+
 def _tool_defs(store: GraphStore, uids: list[str]) -> dict[str, dict]:
     rows = {}
     for start in range(0, len(uids), 2000):
@@ -127,10 +133,9 @@ def _no_plan(plan: Plan) -> Plan:
     """The ablation without planning: one request with every call, no clarification, errors or extras."""
     from .plan import Turn
 
-    steps = [s for t in plan.turns for s in t.steps]
-    intent = "; ".join(t.intent for t in plan.turns if t.steps)
-    calls = [c.model_copy(update={"error_first": False}) for c in plan.calls]
-    return plan.model_copy(update={"turns": [Turn(kind="request", intent=intent, steps=steps)], "calls": calls})
+    steps = [s for t in plan.turns for s in t.steps if t.kind != "correct"]
+    calls = [c.model_copy(update={"failure": None}) for c in plan.calls]
+    return plan.model_copy(update={"turns": [Turn(kind="request", intent=plan.goal, steps=steps)], "calls": calls})
 
 
 class Generator:
@@ -141,14 +146,23 @@ class Generator:
         self.progress = progress or (lambda n: None)
         self.planner = Planner()
         if not options.plan:  # no planning: nothing wires outputs into arguments, one turn, no extras
-            self.planner = Planner(clarify_rate=0, error_rate=0, unserved_rate=0, chitchat_rate=0, wire_data_flow=False)
+            self.planner = Planner(clarify_rate=0, unserved_rate=0, chitchat_rate=0, question_rate=0, correct_rate=0,
+                                   failure_rates={}, wire_data_flow=False)
 
     def _prepare(self) -> tuple[list[dict], dict[str, dict], list[str], dict[str, list[str]]]:
         samples = draw_samples(self.store, self.o)
         uids = sorted({u for s in samples for u in s["tool_uids"]})
         related = {r["uid"]: r["related"] for r in self.store.read("generate/related", uids=uids)}
-        extra = sorted({u for rel in related.values() for u in rel})
+        self.lookups: dict[str, list[tuple[str, str]]] = {}
+        for r in self.store.read("generate/lookups", uids=uids):
+            self.lookups.setdefault(f"{r['uid']}.{r['param']}", []).append((r["source"], r["field"]))
+        extra = sorted({u for rel in related.values() for u in rel} | {s for v in self.lookups.values() for s, _ in v})
         defs = _tool_defs(self.store, sorted(set(uids) | set(extra)))
+        for d in defs.values():  # graphs ingested before tools said what they do
+            if not d.get("op"):
+                d["op"], d["entity"] = infer_semantics(d["name"], d["description"] or "", d.get("endpoint"),
+                                                       json.loads(d["parameters"] or "{}"),
+                                                       json.loads(d["output"]) if d["output"] else None)
         # Distractors come from the tools fetched here: no query per dialogue, no scan of the graph.
         return samples, defs, sorted(defs), related
 
@@ -161,27 +175,51 @@ class Generator:
                                                                           if u not in chosen and u not in distractors]
             if options:
                 distractors.append(rng.choice(options))
-        uids = chosen + distractors
+        # the lookups a plan may need for values the user would not know
+        lookup_uids = [s for t in chosen for key, v in self.lookups.items() if key.startswith(t + ".")
+                       for s, _ in v[:2] if s in defs and s not in chosen]
+        lookup_uids = [u for u in dict.fromkeys(lookup_uids) if u not in distractors]
+        uids = chosen + distractors + lookup_uids
         names = function_names([defs[u]["name"] for u in uids])
         tools = [ToolDef(uid=u, name=defs[u]["name"], function=f, description=defs[u]["description"] or "",
                          parameters=json.loads(defs[u]["parameters"] or '{"type": "object", "properties": {}}'),
-                         output=json.loads(defs[u]["output"]) if defs[u]["output"] else None)
+                         output=json.loads(defs[u]["output"]) if defs[u]["output"] else None,
+                         op=defs[u].get("op") or "action", entity=defs[u].get("entity") or "item")
                  for u, f in zip(uids, names)]
-        return tools[: len(chosen)], tools[len(chosen):]
+        by_uid = {t.uid: t for t in tools}
+        lookups = {key: [(by_uid[s], f) for s, f in v if s in by_uid]
+                   for key, v in self.lookups.items() if key.split(".", 1)[0] in chosen}
+        n, d = len(chosen), len(distractors)
+        return tools[:n], tools[n:n + d], lookups
 
-    async def _one(self, index: int, sample: dict, defs, pool, related) -> tuple[dict, list[str]]:
+    async def _one(self, index: int, sample: dict, defs, pool, related, samples: list[dict]) -> tuple[dict, list[str]]:
         rng = random.Random(f"{self.o.seed}:{index}")
-        chain, distractors = self._dialogue_tools(sample, defs, pool, related, rng)
-        plan = self.planner.plan(sample, chain, rng, distractors)
+        tries = [sample] + [samples[j] for j in random.Random(f"{self.o.seed}:{index}:alt").sample(
+            range(len(samples)), min(len(samples), 6))]
+        skipped: list[str] = []
+        for attempt, candidate in enumerate(tries):
+            chain, distractors, lookups = self._dialogue_tools(candidate, defs, pool, related, rng)
+            try:
+                plan = self.planner.plan(candidate, chain, rng, distractors, lookups)
+                break
+            except Unplannable as e:
+                skipped.append(str(e))
+        else:
+            return {"id": f"gk{self.o.seed}-{index:06d}", "tools": [], "messages": [], "meta": {"index": index}}, \
+                [f"plan: no sensible goal in {len(tries)} tool combinations ({skipped[0]})"]
+        sample = candidate
         if not self.o.plan:
             plan = _no_plan(plan)
-        by_fn = {t.function: t for t in [*chain, *distractors]}
-        order = [t.openai() for t in [*chain, *distractors]]
+        offered = [*chain, *distractors]
+        used = {c.tool for c in plan.calls}
+        offered += [t for t in lookups_used(lookups) if t.function in used and t not in offered]
+        by_fn = {t.function: t for t in offered}
+        order = [t.openai() for t in offered]
         rng.shuffle(order)  # the sampled tools are not always offered first
         record = {"id": f"gk{self.o.seed}-{index:06d}", "tools": order, "messages": [], "plan": plan.model_dump(),
                   "meta": {"strategy": sample["strategy"], "shape": sample.get("shape"), "seed": self.o.seed,
                            "index": index, "backend": self.backend.name, "tool_uids": sample["tool_uids"],
-                           "edges": sample.get("edges", [])}}
+                           "edges": sample.get("edges", []), "resampled": len(skipped)}}
         try:
             text = await self.backend.write(plan, by_fn, rng)
             record["messages"] = assemble(plan, by_fn, text, rng)
@@ -210,10 +248,11 @@ class Generator:
         async def work(i: int) -> None:
             nonlocal next_pos
             async with gate:
-                finished[i] = await self._one(i, samples[i], defs, pool, related)
+                finished[i] = await self._one(i, samples[i], defs, pool, related, samples)
             while next_pos < len(todo) and todo[next_pos] in finished:  # write in index order
                 record, problems = finished.pop(todo[next_pos])
                 next_pos += 1
+                report.resampled += bool(record.get("meta", {}).get("resampled"))
                 if problems:
                     report.rejected += 1
                     report.reasons.update(p.split(":", 1)[0] for p in problems)

@@ -1,51 +1,100 @@
-"""The plan of one dialogue, written before any language: scenario, persona, turns, and for every
-call where each argument comes from (the user, an earlier tool output along a graph edge, or a
-schema default). The dialogue backends then only put it into words."""
+"""The plan of one dialogue, written before any language: the world it happens in, the user's goal,
+the calls in the order a person would make them with every argument's source and value, the
+results (simulated from the world, with state), the choices the user makes among results, the tool
+errors and how they are recovered from, and the turns. The backends then only put it into words.
+
+A goal comes first: the sampled tools are ordered as a person would use them (look up, choose, read
+details, act), a create is not undone at once unless the plan gives a reason, an update changes
+something besides the identifier, identifiers the user would not know are found through a lookup,
+and combinations that cannot make a sensible goal are skipped (and counted)."""
 
 from __future__ import annotations
 
 import json
 import random
-import re
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
-from ..texts import humanize
-from .values import ValueMaker
+from ..texts import name_key, words
+from .fields import Kind, classify, compatible, parent_entity, schema_at
+from .grounding import say
+from .simulate import CallContext, Simulator, ToolInfo, arg_kinds, list_lengths, split_path, value_at
+from .values import Scope, Values
+from .world import World
 
-TurnKind = Literal["request", "follow_up", "clarify", "topic_shift", "chitchat", "unserved"]
+TurnKind = Literal["request", "choose", "follow_up", "clarify", "topic_shift", "correct", "question", "retry",
+                   "chitchat", "unserved"]
+Reason = Literal["cheapest", "earliest", "latest", "best_rated", "named", "position", "only"]
+FailureKind = Literal["transient", "validation", "not_found", "empty"]
 STYLES = ("terse", "polite", "chatty")
-UNSERVED = [
-    ("order a taxi to the airport", ("taxi", "ride", "cab")),
-    ("translate a paragraph into Japanese", ("translat",)),
-    ("play some jazz on my speakers", ("music", "play", "song", "speaker")),
-    ("renew my passport", ("passport",)),
-    ("water the plants while I'm away", ("plant", "garden")),
-    ("file my tax return", ("tax",)),
-    ("turn off the lights in the living room", ("light", "lamp", "home")),
-]
+# Requests no tool and no chat assistant can serve: things in the physical world.
+UNSERVED = ("water my plants while I'm away", "pick up my dry cleaning", "walk the dog this evening",
+            "fix the leaking tap in my kitchen", "carry my suitcase down to the car", "feed my cat tonight",
+            "bring me a coffee", "mow the lawn on Saturday", "hold my place in the queue at the post office")
+# Identifiers people have from an email or a receipt; other ids are found through a lookup.
+HELD_IDS = {"booking", "reservation", "order", "ticket", "confirmation", "tracking", "invoice", "reference", "case",
+            "policy", "membership", "pnr", "receipt", "shipment", "parcel", "claim", "voucher", "coupon", "promo",
+            "username", "phone", "email"}
+TRAVEL = {"flight", "hotel", "trip", "stay", "room", "airport", "fare", "rental", "car", "train", "itinerary",
+          "lodging", "accommodation", "property", "tour", "destination"}
+UNDO_ENTITIES = {"return", "refund", "cancellation", "dispute", "chargeback", "complaint"}
 
 
 class Arg(BaseModel):
     source: Literal["user", "tool", "default"]
-    value: Any = None  # decided now for user and default arguments
+    value: Any = None
     call: str | None = None  # source call, for tool arguments
-    field: str | None = None  # dotted path into that call's output (`items[].id`: first item)
+    field: str | None = None  # dotted path into that call's output
+    picks: list[int] | None = None  # the item taken at each `[]` of the path
+    said: str | None = None  # how the user says it, when not literally ("this Friday")
+
+
+class Failure(BaseModel):
+    """A tool error the dialogue recovers from."""
+
+    kind: FailureKind
+    args: dict[str, Any]  # the arguments of the failing attempt
+    output: Any  # what the tool answered
+    param: str | None = None  # the argument at fault (validation, not found) or dropped (empty)
 
 
 class Call(BaseModel):
     id: str
     tool: str  # the function name offered to the model
+    op: str = "action"
+    entity: str = "item"
     args: dict[str, Arg] = Field(default_factory=dict)
-    error_first: bool = False  # the tool fails once, then the assistant retries
+    output: Any = None
+    failure: Failure | None = None
+    corrects: str | None = None  # the id of an earlier attempt the user corrected a value of
+
+    def values(self) -> dict[str, Any]:
+        return {k: a.value for k, a in self.args.items()}
+
+
+class Choice(BaseModel):
+    """The user (or the assistant, on a criterion the user gave) picks one of several results."""
+
+    call: str  # the call whose results are chosen from
+    path: str  # the list in its output
+    index: int
+    count: int  # how many there were
+    reason: Reason
+    by: Literal["user", "assistant"]
+    item: dict[str, Any] = Field(default_factory=dict)  # the chosen item's salient fields
 
 
 class Turn(BaseModel):
     kind: TurnKind
-    intent: str
+    intent: str  # what the user wants in this turn, in plain words (for chat models)
     steps: list[list[str]] = Field(default_factory=list)  # call ids; an inner list is one parallel batch
     withheld: list[str] = Field(default_factory=list)  # "call.param" the user leaves out, until asked
+    gives: list[str] = Field(default_factory=list)  # "call.param" this turn gives (an answer to a question)
+    choices: list[Choice] = Field(default_factory=list)  # results the calls of this turn read from
+    about: str | None = None  # the call a question or correction is about
+    asks: str | None = None  # the output field a question asks for
+    fails: str | None = None  # a call whose first attempt fails at the end of this turn (not found, empty)
 
 
 class Persona(BaseModel):
@@ -54,25 +103,35 @@ class Persona(BaseModel):
 
 
 class Plan(BaseModel):
-    scenario: str
+    goal: str
     persona: Persona
+    world: dict[str, Any]
+    today: str
     strategy: str
     shape: str
     tools: list[str]  # offered function names; the first ones are the sampled tools
     calls: list[Call]
     turns: list[Turn]
+    notes: list[str] = Field(default_factory=list)  # what planning changed (dropped calls, lookups added)
+
+    @property
+    def scenario(self) -> str:
+        return self.goal
 
     def call(self, call_id: str) -> Call:
         return next(c for c in self.calls if c.id == call_id)
 
-    def needed_fields(self) -> dict[str, list[str]]:
-        """Output paths of each call that later arguments read."""
-        needed: dict[str, list[str]] = {}
-        for c in self.calls:
-            for a in c.args.values():
-                if a.source == "tool" and a.call and a.field:
-                    needed.setdefault(a.call, []).append(a.field)
-        return needed
+    def asked(self, turn: Turn) -> list[list[str]]:
+        """The calls a user turn asks for: its own, those it ends failing with, or, for a turn that holds a
+        value back, those of the answer that follows."""
+        steps = list(turn.steps)
+        if turn.fails:
+            steps.append([turn.fails])
+        if not steps and turn.withheld:
+            i = next(i for i, t in enumerate(self.turns) if t is turn)
+            answer = next((t for t in self.turns[i + 1:] if t.kind == "clarify" and t.gives == turn.withheld), None)
+            steps = list(answer.steps) if answer else []
+        return steps
 
 
 class ToolDef(BaseModel):
@@ -84,14 +143,28 @@ class ToolDef(BaseModel):
     description: str
     parameters: dict[str, Any]
     output: dict[str, Any] | None = None
+    op: str = "action"
+    entity: str = "item"
+    _info: ToolInfo | None = PrivateAttr(default=None)
 
     def openai(self) -> dict:
         return {"type": "function", "function": {"name": self.function, "description": self.description,
                                                  "parameters": self.parameters}}
 
+    def info(self) -> ToolInfo:
+        if self._info is None:
+            self._info = ToolInfo(self.function, self.op, self.entity, self.parameters, self.output, self.description)
+        return self._info
+
+
+class Unplannable(Exception):
+    """The sampled tools cannot make a sensible goal (the reason says why); the sample is skipped."""
+
 
 def function_names(names: list[str]) -> list[str]:
     """Valid OpenAI function names (^[A-Za-z0-9_-]{1,64}$), unique within one dialogue."""
+    import re
+
     out: list[str] = []
     for name in names:
         base = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[:60] or "tool"
@@ -106,7 +179,7 @@ def _steps(calls: list[Call]) -> list[list[str]]:
     """Calls grouped by dependency depth: calls in one group do not depend on each other."""
     depth: dict[str, int] = {}
     for c in calls:
-        sources = [a.call for a in c.args.values() if a.source == "tool" and a.call]
+        sources = [a.call for a in c.args.values() if a.source == "tool" and a.call and a.call in depth]
         depth[c.id] = 1 + max((depth[s] for s in sources), default=-1)
     groups: dict[int, list[str]] = {}
     for c in calls:
@@ -114,168 +187,675 @@ def _steps(calls: list[Call]) -> list[list[str]]:
     return [groups[d] for d in sorted(groups)]
 
 
+def field_kind(tool: ToolDef, path: str) -> Kind:
+    """The kind of an output field of a tool, by its path."""
+    parts = [p for p in path.replace("[]", "").split(".") if p and p != "$"]
+    parent = parent_entity(parts[-2], tool.entity.split()[-1]) if len(parts) >= 2 else tool.entity.split()[-1]
+    return classify(parts[-1] if parts else "value", schema_at(tool.output, path), parent, tool.entity.split()[-1])
+
+
+# The user's own account: its ids are context an assistant has (the system message states them).
+OWN = {"customer", "user", "account", "member", "profile", "patient", "subscriber", "client", "buyer", "me"}
+
+
+def own_id(kind: Kind, name: str) -> bool:
+    return kind.name == "id" and (kind.entity in OWN or bool(set(words(name)[:-1]) & OWN))
+
+
+def sayable(kind: Kind, name: str) -> bool:
+    """Whether a person would have this value to say (else it is found through a lookup)."""
+    if kind.name == "id":
+        return bool(set(words(name)) & HELD_IDS or kind.entity in HELD_IDS)
+    return kind.name not in ("latitude", "longitude", "timestamp", "token", "password", "ip", "image_url")
+
+
 class Planner:
     """Builds a plan from a sampled tool combination; deterministic for a random generator."""
 
-    def __init__(self, clarify_rate: float = 0.3, error_rate: float = 0.1, unserved_rate: float = 0.2,
-                 chitchat_rate: float = 0.4, optional_rate: float = 0.3, unlinked_rate: float = 0.3,
-                 wire_data_flow: bool = True):
-        self.unlinked_rate, self.wire_data_flow = unlinked_rate, wire_data_flow
-        self.clarify_rate, self.error_rate = clarify_rate, error_rate
-        self.unserved_rate, self.chitchat_rate, self.optional_rate = unserved_rate, chitchat_rate, optional_rate
+    def __init__(self, clarify_rate: float = 0.3, unserved_rate: float = 0.1, chitchat_rate: float = 0.45,
+                 optional_rate: float = 0.3, unlinked_rate: float = 0.3, question_rate: float = 0.2,
+                 correct_rate: float = 0.06, failure_rates: dict[str, float] | None = None,
+                 wire_data_flow: bool = True, user_choice_rate: float = 0.65):
+        self.clarify_rate, self.unserved_rate, self.chitchat_rate = clarify_rate, unserved_rate, chitchat_rate
+        self.optional_rate, self.unlinked_rate, self.question_rate = optional_rate, unlinked_rate, question_rate
+        self.correct_rate, self.wire_data_flow, self.user_choice_rate = correct_rate, wire_data_flow, user_choice_rate
+        self.failure_rates = failure_rates if failure_rates is not None else {
+            "transient": 0.05, "validation": 0.05, "not_found": 0.04, "empty": 0.05}
 
-    def plan(self, sample: dict, tools: list[ToolDef], rng: random.Random, distractors: list[ToolDef] = ()) -> Plan:
-        values = ValueMaker(rng)
+    # ---- the plan --------------------------------------------------------------------------------
+    def plan(self, sample: dict, tools: list[ToolDef], rng: random.Random, distractors: list[ToolDef] = (),
+             lookups: dict[str, list[tuple[ToolDef, str]]] | None = None) -> Plan:
+        world = World.create(rng)
+        values = Values(world)
+        sim = Simulator(world, values)
         by_uid = {t.uid: t for t in tools}
-        chain = [by_uid[u] for u in sample["tool_uids"]]
-        # A tool that exchanges no data with the others has no place in the task: it joins only as a
-        # topic shift, now and then, and is otherwise just offered. Parallel samples are one topic.
+        chain = [by_uid[u] for u in sample["tool_uids"] if u in by_uid]
+        notes: list[str] = []
         linked = {n for e in sample.get("edges", []) for n in (e["source_tool"], e["target_tool"])}
-        shifts: set[str] = set()  # functions of tools that join as a topic shift, each in a turn of its own
-        if sample["strategy"] != "parallel":
-            kept = [t for i, t in enumerate(chain)
-                    if i == 0 or t.name in linked or rng.random() < self.unlinked_rate]
+        shifts: set[str] = set()
+        distractors = list(distractors)
+        if sample["strategy"] != "parallel":  # a tool that exchanges no data joins only as a topic shift
+            kept = [t for i, t in enumerate(chain) if i == 0 or t.name in linked or rng.random() < self.unlinked_rate]
             shifts = {t.function for i, t in enumerate(kept) if i > 0 and t.name not in linked}
             distractors = [*[t for t in chain if t not in kept], *distractors]
             chain = kept
+
+        calls = self._wire(chain, sample.get("edges", []), rng)
+        calls, chain, dropped = self._make_sense(calls, chain, rng, notes)
+        distractors = [*dropped, *distractors]
+        calls, chain = self._add_lookups(calls, chain, lookups or {}, rng, notes)
+        if not calls:
+            raise Unplannable("no call is left once the combination is made sensible")
+        if sample["strategy"] != "parallel":  # what exchanges no data is a topic shift; one at most
+            sources = {a.call for c in calls for a in c.args.values() if a.source == "tool"}
+            loose = [c for c in calls[1:] if c.id not in sources and not any(a.source == "tool" for a in c.args.values())]
+            for extra in loose[1:]:
+                calls.remove(extra)
+                notes.append(f"dropped {extra.tool}: a second unrelated request")
+                distractors.insert(0, next(t for t in chain if t.function == extra.tool))
+            shifts = {c.tool for c in loose[:1]}
+            chain = [t for t in chain if any(c.tool == t.function for c in calls)]
+        tools_by_fn = {t.function: t for t in chain}
+        self._window(world, chain)
+        travel = any(set(words(t.entity)) & TRAVEL for t in chain)
+        stated: dict[tuple, Arg] = {}  # the same thing asked twice is the same value (a trip's dates, its city)
+        for call in calls:
+            self._user_values(call, tools_by_fn[call.tool], values, world, rng, travel, stated)
+        self._correction(calls, tools_by_fn, rng, world)
+        choices = self._execute(calls, tools_by_fn, sim, world, rng)
+        self._failures(calls, tools_by_fn, values, world, rng)
+        turns = self._turns(calls, tools_by_fn, choices, shifts, rng, world, sample["strategy"] == "parallel")
+        offered = [t.function for t in chain] + [d.function for d in distractors]
+        turns = self._extras(turns, calls, [*chain, *distractors], rng)
+        persona = Persona(name=world.user.name, style=rng.choice(STYLES))
+        return Plan(goal=self._goal(world, calls, tools_by_fn), persona=persona, world=world.facts(),
+                    today=world.today.isoformat(), strategy=sample["strategy"],
+                    shape=sample.get("shape") or sample["strategy"], tools=offered, calls=calls, turns=turns,
+                    notes=notes)
+
+    # ---- wiring ------------------------------------------------------------------------------------
+    def _wire(self, chain: list[ToolDef], edges: list[dict], rng: random.Random) -> list[Call]:
         calls: list[Call] = []
         call_of_tool: dict[str, str] = {}
+        names = {t.name: t.uid for t in chain}
+        by_uid = {t.uid: t for t in chain}
         for i, tool in enumerate(chain):
-            call = Call(id=f"c{i + 1}", tool=tool.function)
-            fed = self._fed_params(tool, sample.get("edges", []), call_of_tool, chain) if self.wire_data_flow else {}
+            call = Call(id=f"c{i + 1}", tool=tool.function, op=tool.op, entity=tool.entity)
             props = tool.parameters.get("properties") or {}
             required = set(tool.parameters.get("required") or [])
+            fed: dict[str, tuple[float, Arg]] = {}
+            if self.wire_data_flow:
+                for e in edges:
+                    if e["target_tool"] != tool.name or e["target_param"] not in props:
+                        continue
+                    src = names.get(e["source_tool"])
+                    if src is None or src not in call_of_tool or src == tool.uid:
+                        continue
+                    if not compatible(field_kind(by_uid[src], e["source_field"]), arg_kinds(tool.info())[e["target_param"]]):
+                        continue  # an edge the values would contradict (a calendar's name for a contact's)
+                    if e["score"] > fed.get(e["target_param"], (-1.0, None))[0]:
+                        fed[e["target_param"]] = (e["score"], Arg(source="tool", call=call_of_tool[src],
+                                                                  field=e["source_field"]))
+            kinds = arg_kinds(tool.info())
             for pname, pschema in props.items():
+                pschema = pschema if isinstance(pschema, dict) else {}
                 if pname in fed:
-                    call.args[pname] = fed[pname]
+                    call.args[pname] = fed[pname][1]
                 elif pname in required:
-                    if isinstance(pschema, dict) and "default" in pschema and rng.random() < 0.5:
+                    if "default" in pschema and rng.random() < 0.5:
                         call.args[pname] = Arg(source="default", value=pschema["default"])
                     else:
-                        call.args[pname] = Arg(source="user", value=values.for_schema(pschema, pname))
-                elif rng.random() < self.optional_rate and isinstance(pschema, dict) and pschema.get("type") != "object":
-                    call.args[pname] = Arg(source="user", value=values.for_schema(pschema, pname))
+                        call.args[pname] = Arg(source="user")
+                elif rng.random() < self.optional_rate and pschema.get("type") != "object" and \
+                        kinds[pname].name not in ("paging", "token", "password") and sayable(kinds[pname], pname):
+                    call.args[pname] = Arg(source="user")
+            people = [n for n in call.args if kinds[n].name in ("person_name", "email", "phone", "username",
+                                                                  "first_name", "last_name")]
+            if any(call.args[n].source == "user" for n in people):
+                for n in people:  # a guest's name from the user and their phone from someone else's card disagree
+                    if call.args[n].source == "tool":
+                        call.args[n] = Arg(source="user")
             call_of_tool[tool.uid] = call.id
             calls.append(call)
-        if calls and rng.random() < self.error_rate:
-            rng.choice(calls).error_first = True
+        return calls
 
-        turns = self._turns(calls, chain, rng, shifts)
-        offered = [t.function for t in chain] + [d.function for d in distractors]
-        turns = self._extras(turns, offered, [*chain, *distractors], rng)
-        persona = Persona(name=values.fake.first_name(), style=rng.choice(STYLES))
-        purpose = " and then ".join(t.description.rstrip(".").lower() or humanize(t.name) for t in chain[:3])
-        return Plan(scenario=f"{persona.name} wants to {purpose}.", persona=persona, strategy=sample["strategy"],
-                    shape=sample.get("shape") or sample["strategy"], tools=offered, calls=calls, turns=turns)
+    def _make_sense(self, calls: list[Call], chain: list[ToolDef], rng: random.Random, notes: list[str]):
+        """Drop what no person would do: undoing a create at once, an update that changes nothing."""
+        by_fn = {t.function: t for t in chain}
+        keep: list[Call] = []
+        dropped: list[ToolDef] = []
+        for call in calls:
+            tool = by_fn[call.tool]
+            sources = {a.call for a in call.args.values() if a.source == "tool"}
+            source_ops = {c.op for c in keep if c.id in sources}
+            undo = (tool.op in ("delete", "cancel") or set(words(tool.entity)) & UNDO_ENTITIES) and "create" in source_ops
+            if undo and rng.random() >= 0.05:
+                notes.append(f"dropped {call.tool}: it would undo what was just created")
+                dropped.append(tool)
+                continue
+            if tool.op == "update":
+                kinds = arg_kinds(tool.info())
+                changes = [n for n in call.args if kinds[n].name != "id"]
+                if not changes:
+                    options = [n for n, k in kinds.items() if k.name not in ("id", "paging", "token", "password")
+                               and n not in call.args and sayable(k, n)
+                               and (tool.parameters.get("properties") or {}).get(n, {}).get("type") != "object"]
+                    if not options:
+                        notes.append(f"dropped {call.tool}: an update with nothing to change")
+                        dropped.append(tool)
+                        continue
+                    call.args[rng.choice(options)] = Arg(source="user")
+            keep.append(call)
+        kept_ids = {c.id for c in keep}
+        for call in keep:  # arguments read from a dropped call are asked of the user instead
+            for name, arg in list(call.args.items()):
+                if arg.source == "tool" and arg.call not in kept_ids:
+                    call.args[name] = Arg(source="user")
+        return keep, [t for t in chain if t not in dropped], dropped
 
+    def _add_lookups(self, calls: list[Call], chain: list[ToolDef], lookups: dict[str, list[tuple[ToolDef, str]]],
+                     rng: random.Random, notes: list[str]):
+        """A value the user would not know (an id, coordinates) comes from a lookup: a search, list, read or
+        action whose output has it, already in the plan or added before the call. The user's own account
+        ids are known context (the system message states them)."""
+        by_fn = {t.function: t for t in chain}
+        out_calls: list[Call] = []
+        out_chain = list(chain)
+        n = max((int(c.id[1:]) for c in calls if c.id[1:].isdigit()), default=0)
+        for call in calls:
+            tool = by_fn[call.tool]
+            kinds = arg_kinds(tool.info())
+            for name, arg in list(call.args.items()):
+                if arg.source != "user" or sayable(kinds[name], name) or own_id(kinds[name], name):
+                    continue
+                required = name in set(tool.parameters.get("required") or [])
+                options = lookups.get(f"{tool.uid}.{name}", [])
+                earlier = next(((c, f) for t, f in options for c in out_calls if c.tool == t.function), None)
+                if earlier is not None:  # a call already made has it
+                    call.args[name] = Arg(source="tool", call=earlier[0].id, field=earlier[1])
+                    continue
+                fresh = [(t, f) for t, f in options if t.function not in by_fn and not
+                         (t.op == "create" and tool.op in ("delete", "cancel"))]
+                usable = None
+                for look, path in fresh:
+                    look_kinds = arg_kinds(look.info())
+                    needs = [p for p in look.parameters.get("required") or []]
+                    if all(sayable(look_kinds[p], p) or own_id(look_kinds[p], p) for p in needs):
+                        usable = (look, path, needs)
+                        break
+                if usable is None:
+                    if required:
+                        raise Unplannable(f"{call.tool}.{name}: an identifier the user would not know, and no lookup")
+                    del call.args[name]
+                    continue
+                look, path, needs = usable
+                n += 1
+                lookup = Call(id=f"c{n}", tool=look.function, op=look.op, entity=look.entity)
+                for pname in needs:
+                    lookup.args[pname] = Arg(source="user")
+                out_calls.append(lookup)
+                out_chain.append(look)
+                by_fn[look.function] = look
+                call.args[name] = Arg(source="tool", call=lookup.id, field=path)
+                notes.append(f"added {look.function} to find {name} for {call.tool}")
+            out_calls.append(call)
+        return out_calls, out_chain
+
+    # ---- values and results --------------------------------------------------------------------------
     @staticmethod
-    def _fed_params(tool: ToolDef, edges: list[dict], call_of_tool: dict[str, str], chain: list[ToolDef]) -> dict[str, Arg]:
-        """For each parameter of `tool`, the best edge from an earlier call, if any."""
-        names = {t.name: t.uid for t in chain}
-        best: dict[str, tuple[float, Arg]] = {}
-        props = tool.parameters.get("properties") or {}
-        for e in edges:
-            if e["target_tool"] != tool.name or e["target_param"] not in props:
-                continue
-            source_uid = names.get(e["source_tool"])
-            if source_uid is None or source_uid not in call_of_tool or source_uid == tool.uid:
-                continue
-            arg = Arg(source="tool", call=call_of_tool[source_uid], field=e["source_field"])
-            if e["score"] > best.get(e["target_param"], (-1.0, None))[0]:
-                best[e["target_param"]] = (e["score"], arg)
-        return {k: v[1] for k, v in best.items()}
+    def _window(world: World, chain: list[ToolDef]) -> None:
+        ents = {w for t in chain for w in words(t.entity)}
+        if ents & TRAVEL:
+            world.plan_window((5, 60), (2, 9))
+        elif ents & {"event", "meeting", "appointment", "slot", "reservation", "table", "class", "session", "task",
+                     "reminder", "alarm", "calendar"}:
+            world.plan_window((0, 12), (0, 4))
+        else:
+            world.plan_window((0, 21), (0, 10))
 
-    def _turns(self, calls: list[Call], chain: list[ToolDef], rng: random.Random, shifts: set[str]) -> list[Turn]:
+    def _user_values(self, call: Call, tool: ToolDef, values: Values, world: World, rng: random.Random,
+                     travel: bool, stated: dict[tuple, Arg]) -> None:
+        props = tool.parameters.get("properties") or {}
+        kinds = arg_kinds(tool.info())
+        others = {"contact", "person", "people", "recipient", "friend", "employee", "member", "attendee", "invitee"}
+        scope = Scope(entity=tool.entity.split()[-1], self_person=not set(words(tool.entity)) & others,
+                      place_role="destination" if travel and not set(words(tool.entity)) & {"flight", "airport", "fare"}
+                      else "")
+        for name, arg in call.args.items():
+            if arg.source != "user":
+                continue
+            schema = props.get(name) if isinstance(props.get(name), dict) else {}
+            kind = kinds[name]
+            key = (kind.name, kind.role, kind.stem, "" if kind.name in SHARED_KINDS
+                   else f"{tool.entity}:{name_key(words(name))}")
+            earlier = stated.get(key)
+            if earlier is not None and _fits_schema(earlier.value, schema):
+                arg.value, arg.said = earlier.value, earlier.said
+                continue
+            if own_id(kind, name):
+                arg.value = world.own_id(kind.entity if kind.entity in OWN else "customer", values, schema)
+            elif kind.name == "query":
+                arg.value = values.search_term(tool.entity)
+            else:
+                arg.value = values.for_schema(schema, name, scope, scope.entity)
+            if kind.name in ("money",) and kind.role == "max" and isinstance(arg.value, (int, float)):
+                arg.value = type(arg.value)(round(arg.value * 1.6, -1) or 50)  # a budget is a round number
+            if kind.name == "rating" and kind.role == "min" and isinstance(arg.value, (int, float)):
+                arg.value = type(arg.value)(min(4, int(arg.value)))
+            if kind.name in ("date", "datetime", "time") or rng.random() < 0.6:  # nobody says 2026-12-04T09:15
+                arg.said = say(arg.value, kind.name, world.today, rng)
+            stated[key] = arg
+        _order_spans(call, kinds, world, rng)
+
+    def _execute(self, calls: list[Call], tools: dict[str, ToolDef], sim: Simulator, world: World,
+                 rng: random.Random) -> dict[str, Choice]:
+        """Run the calls in order against the world; choose among results where a later call reads a list."""
+        needed: dict[str, list[str]] = {}
+        for c in calls:
+            for a in c.args.values():
+                if a.source == "tool" and a.call and a.field:
+                    needed.setdefault(a.call, []).append(a.field)
+        choices: dict[str, Choice] = {}
+        done: dict[str, Call] = {}
+        for call in calls:
+            tool = tools[call.tool]
+            props = tool.parameters.get("properties") or {}
+            kinds_of = arg_kinds(tool.info())
+            for name, arg in call.args.items():
+                if arg.source != "tool":
+                    continue
+                source = done[arg.call]
+                if "[]" in (arg.field or ""):
+                    key = f"{arg.call}:{split_path(arg.field)[0]}"
+                    choice = choices.get(key) or self._choose(source, arg.field, rng)
+                    if choice is not None:
+                        choices.setdefault(key, choice)
+                    arg.picks = [choice.index if choice else 0] + [0] * 4
+                value = value_at(source.output, arg.field or "$", arg.picks)
+                value = _as_kind(value, kinds_of[name])
+                want = (props.get(name) or {}).get("type")
+                if want == "array" and value is not None and not isinstance(value, list):
+                    value = [value]
+                elif want == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                    value = str(value)
+                elif want in ("integer", "number") and isinstance(value, list) and value:
+                    value = value[0]
+                arg.value = value
+            ctx = CallContext(tool.info(), call.values(), needed=needed.get(call.id, []))
+            if any(set(split_path(p)[:1]) for p in ctx.needed if "[]" in p):
+                ctx.items = rng.choices([2, 3, 4, 5], weights=[3, 4, 3, 2])[0]
+            call.output = sim.run(ctx)
+            done[call.id] = call
+        return choices
+
+    def _choose(self, source: Call, field: str, rng: random.Random) -> Choice | None:
+        lengths = list_lengths(source.output, field)
+        if not lengths:
+            return None
+        count = lengths[0]
+        parts = split_path(field)
+        list_path = ".".join(parts[: parts.index("[]")]) if "[]" in parts else ""
+        items = value_at(source.output, list_path) if list_path else source.output
+        if not isinstance(items, list) or count < 1:
+            return None
+        by: Literal["user", "assistant"] = "user" if rng.random() < self.user_choice_rate else "assistant"
+        if count == 1:
+            return Choice(call=source.id, path=list_path, index=0, count=1, reason="only", by=by,
+                          item=_salient(items[0]))
+        options: list[tuple[Reason, int]] = []
+        first = items[0] if isinstance(items[0], dict) else {}
+        for key in first:
+            kind = classify(key, {"type": "number" if isinstance(first[key], (int, float)) else "string"})
+            vals = [x.get(key) if isinstance(x, dict) else None for x in items]
+            if kind.name == "money" and all(isinstance(v, (int, float)) for v in vals):
+                options.append(("cheapest", min(range(count), key=lambda i: vals[i])))
+            elif kind.name in ("datetime", "time", "date") and kind.role in ("start", "") and all(isinstance(v, str) for v in vals) \
+                    and len(set(vals)) == count:
+                options.append(("earliest", min(range(count), key=lambda i: vals[i])))
+                options.append(("latest", max(range(count), key=lambda i: vals[i])))
+            elif kind.name == "rating" and all(isinstance(v, (int, float)) for v in vals) and len(set(vals)) == count:
+                options.append(("best_rated", max(range(count), key=lambda i: vals[i])))
+            elif kind.name in ("label", "title", "person_name", "company") and all(isinstance(v, str) for v in vals) \
+                    and len(set(vals)) == count:
+                options.append(("named", rng.randrange(count)))
+        options.append(("position", rng.randrange(count)))
+        reason, index = rng.choice(options)
+        if by == "assistant" and reason in ("named", "position"):
+            by = "user"  # only the user can name an item they have seen
+        return Choice(call=source.id, path=list_path, index=index, count=count, reason=reason, by=by,
+                      item=_salient(items[index]))
+
+    def _failures(self, calls: list[Call], tools: dict[str, ToolDef], values: Values, world: World,
+                  rng: random.Random) -> None:
+        """At most one tool error a dialogue, of a kind the call allows, recovered from."""
+        kinds = [k for k, rate in self.failure_rates.items() if rng.random() < rate]
+        if not kinds:
+            return
+        kind = rng.choice(kinds)
+        rng.shuffle(candidates := [c for c in calls if not c.corrects and not any(x.corrects == c.id for x in calls)])
+        for call in candidates:
+            failure = _failure_for(kind, call, tools[call.tool], world, rng)
+            if failure is not None:
+                call.failure = failure
+                return
+
+    # ---- turns ---------------------------------------------------------------------------------------
+    def _turns(self, calls: list[Call], tools: dict[str, ToolDef], choices: dict[str, Choice], shifts: set[str],
+               rng: random.Random, world: World, parallel: bool = False) -> list[Turn]:
+        from .intents import intent_of
+
+        by_id = {c.id: c for c in calls}
+        corrected = {c.corrects: c.id for c in calls if c.corrects}
+        main = [c for c in calls if c.tool not in shifts and c.id not in corrected]
+        later = [c for c in calls if c.tool in shifts and c.id not in corrected]
+        # people ask for one thing at a time; only tools meant to run together go in one batch
+        if parallel:
+            steps = _steps(main)
+        else:  # ...or two things done with the same result (book both the flight and the hotel)
+            steps = []
+            for c in main:
+                sources = {a.call for a in c.args.values() if a.source == "tool"}
+                prev = by_id[steps[-1][-1]] if steps else None
+                if prev is not None and sources and sources == {a.call for a in prev.args.values() if a.source == "tool"} \
+                        and not c.failure and not prev.failure and rng.random() < 0.5:
+                    steps[-1].append(c.id)
+                else:
+                    steps.append([c.id])
+        steps += [[c.id] for c in later]
         turns: list[Turn] = []
-        steps = _steps([c for c in calls if c.tool not in shifts]) + [[c.id] for c in calls if c.tool in shifts]
-        desc = {c.id: t.description for c, t in zip(calls, chain)}
-        i = 0
-        while i < len(steps):
-            take = [steps[i]]
-            if i + 1 < len(steps) and rng.random() < 0.25:  # sometimes the user asks for two steps at once
-                take.append(steps[i + 1])
-            ids = [cid for step in take for cid in step]
-            intent = "; ".join(desc[cid] for cid in ids)
-            flows_from_earlier = any(a.source == "tool" for cid in ids for a in _call(calls, cid).args.values())
-            kind: TurnKind = "request" if not turns else ("follow_up" if flows_from_earlier else "topic_shift")
-            turns.append(Turn(kind=kind, intent=intent, steps=take))
-            i += len(take)
-        # Some turns withhold a required argument, so the assistant must ask for it.
-        candidates = [(t_i, f"{cid}.{p}") for t_i, t in enumerate(turns) for step in t.steps for cid in step
-                      for p, a in _call(calls, cid).args.items() if a.source == "user"]
+        for step in steps:
+            step_calls = [by_id[cid] for cid in step]
+            keys = list(dict.fromkeys(f"{a.call}:{split_path(a.field)[0]}" for c in step_calls for a in c.args.values()
+                                      if a.source == "tool" and "[]" in (a.field or "")))
+            step_choices = [choices[k] for k in keys if k in choices]
+            depends = any(a.source == "tool" for c in step_calls for a in c.args.values())
+            shift = all(c.tool in shifts for c in step_calls)
+            if not turns:
+                kind: TurnKind = "request"
+            elif shift or not depends:
+                kind = "topic_shift"
+            elif any(ch.by == "user" and ch.count > 1 for ch in step_choices):
+                kind = "choose"
+            else:
+                kind = "follow_up"
+            # a step that follows from the last one without the user's say often goes in the same turn
+            if turns and kind == "follow_up" and turns[-1].kind not in ("clarify", "unserved") \
+                    and rng.random() < 0.35 and not any(c.failure for c in step_calls):
+                turns[-1].steps.append(step)
+                turns[-1].choices += [c for c in step_choices if c not in turns[-1].choices]
+                turns[-1].intent = intent_of(turns[-1], by_id, tools)
+                continue
+            turn = Turn(kind=kind, intent="", steps=[step], choices=step_choices)
+            turn.intent = intent_of(turn, by_id, tools)
+            turns.append(turn)
+        for first, fixed in corrected.items():  # the user sees the first attempt's result, then corrects it
+            i = next(i for i, t in enumerate(turns) if any(fixed in s for s in t.steps))
+            turn = turns[i]
+            attempt = Turn(kind=turn.kind, intent=turn.intent, steps=[[first]], withheld=turn.withheld,
+                           gives=turn.gives)
+            name = next(n for n, a in by_id[fixed].args.items() if a.value != by_id[first].args[n].value)
+            k = next(k for k, s in enumerate(turn.steps) if fixed in s)
+            correct = Turn(kind="correct", intent=f"corrects the {name.replace('_', ' ')}", steps=turn.steps[k:k + 1],
+                           about=first, gives=[f"{fixed}.{name}"], choices=turn.choices)
+            rest = [Turn(kind="follow_up", intent=turn.intent, steps=turn.steps[k + 1:])] if turn.steps[k + 1:] else []
+            turns[i:i + 1] = [attempt, correct, *rest]
+        # a value the user leaves out, so that the assistant must ask for it
+        first_said: dict[str, int] = {}
+        for i, t in enumerate(turns):
+            for step in t.steps:
+                for cid in step:
+                    for a in by_id[cid].args.values():
+                        if a.source == "user":
+                            first_said.setdefault(json.dumps(a.value, default=str), i)
+        candidates = [(i, f"{cid}.{p}") for i, t in enumerate(turns) if t.kind != "correct"
+                      for step in t.steps for cid in step
+                      for p, a in by_id[cid].args.items() if a.source == "user" and not own_id(arg_kinds(
+                          tools[by_id[cid].tool].info())[p], p)
+                      and first_said.get(json.dumps(a.value, default=str)) == i
+                      and arg_kinds(tools[by_id[cid].tool].info())[p].name != "id"
+                      and not (by_id[cid].failure and by_id[cid].failure.param == p)]
         if candidates and rng.random() < self.clarify_rate:
-            t_i, withheld = rng.choice(candidates)
-            turn = turns[t_i]
-            asked = Turn(kind=turn.kind, intent=turn.intent, steps=[], withheld=[withheld])
-            answer = Turn(kind="clarify", intent=f"gives the {withheld.split('.', 1)[1]} the assistant asked for",
-                          steps=turn.steps, withheld=[withheld])
-            turns[t_i:t_i + 1] = [asked, answer]
+            i, withheld = rng.choice(candidates)
+            turn = turns[i]
+            asked = Turn(kind=turn.kind, intent=turn.intent, steps=[], withheld=[withheld], choices=turn.choices)
+            answer = Turn(kind="clarify", intent=f"gives the {withheld.split('.', 1)[1].replace('_', ' ')} "
+                                                 f"the assistant asked for", steps=turn.steps, gives=[withheld])
+            turns[i:i + 1] = [asked, answer]
+        # a call that is not found or finds nothing: the assistant tells the user, who answers, then it retries
+        i = 0
+        while i < len(turns):
+            turn = turns[i]
+            split = next(((k, cid) for k, s in enumerate(turn.steps) for cid in s
+                          if by_id[cid].failure and by_id[cid].failure.kind in ("not_found", "empty")), None)
+            if split is None:
+                i += 1
+                continue
+            k, cid = split
+            failure = by_id[cid].failure
+            param = (failure.param or "").replace("_", " ")
+            before = Turn(kind=turn.kind, intent=turn.intent, steps=turn.steps[:k], withheld=turn.withheld,
+                          gives=turn.gives, choices=turn.choices, about=turn.about, fails=cid)
+            retry = Turn(kind="retry", steps=[turn.steps[k]], about=cid,
+                         intent=f"gives the right {param}" if failure.kind == "not_found"
+                         else f"agrees to search again without the {param}",
+                         gives=[f"{cid}.{failure.param}"] if failure.kind == "not_found" else [])
+            rest = [Turn(kind="follow_up", steps=turn.steps[k + 1:], intent=turn.intent)] if turn.steps[k + 1:] else []
+            turns[i:i + 1] = [before, retry, *rest]
+            i += 2
         return turns
 
-    def _extras(self, turns: list[Turn], offered: list[str], tools: list[ToolDef], rng: random.Random) -> list[Turn]:
+    def _correction(self, calls: list[Call], tools: dict[str, ToolDef], rng: random.Random, world: World) -> None:
+        """Now and then the user corrects a value after seeing the result: the first attempt is a call of
+        its own (`<id>a`), and the planned call, with the corrected value, `corrects` it."""
+        if rng.random() >= self.correct_rate or not calls:
+            return
+        call = calls[0]
+        if call.op not in ("search", "list", "read", "action"):
+            return
+        kinds = arg_kinds(tools[call.tool].info())
+        options = [n for n, a in call.args.items() if a.source == "user" and kinds[n].name in ("date", "count", "city")]
+        if not options:
+            return
+        name = rng.choice(options)
+        old = call.args[name].value
+        if kinds[name].name == "date" and isinstance(old, str) and len(old) == 10:
+            import datetime as dt
+
+            new = (dt.date.fromisoformat(old) + dt.timedelta(days=rng.choice([1, 2, -1]))).isoformat()
+        elif kinds[name].name == "count" and isinstance(old, int) and not isinstance(old, bool):
+            new = old + 1
+        elif kinds[name].name == "city":
+            new = world.away.city if old != world.away.city else world.home.city
+        else:
+            return
+        first = call.model_copy(deep=True, update={"id": f"{call.id}a"})
+        call.args[name] = Arg(source="user", value=new, said=say(new, kinds[name].name, world.today, rng)
+                              if rng.random() < 0.6 else None)
+        call.corrects = first.id
+        calls.insert(0, first)
+
+    def _extras(self, turns: list[Turn], calls: list[Call], tools: list[ToolDef], rng: random.Random) -> list[Turn]:
         text = " ".join(f"{t.name} {t.description}".lower() for t in tools)
+        # a question about a result, answered from it without a call
+        replaced = {c.corrects for c in calls if c.corrects}
+        answered = [(i, c) for i, t in enumerate(turns) for s in t.steps for cid in s for c in calls
+                    if c.id == cid and c.id not in replaced and isinstance(c.output, (dict, list)) and c.output]
+        if answered and (rng.random() < self.question_rate or sum(t.kind != "chitchat" for t in turns) < 2):
+            i, call = rng.choice(answered)
+            while i + 1 < len(turns) and turns[i + 1].kind in ("correct", "clarify"):
+                i += 1
+            field = _askable(call, rng)
+            if field:
+                turns.insert(i + 1, Turn(kind="question", intent=f"asks about the {field.split('.')[-1].replace('_', ' ')}",
+                                  about=call.id, asks=field))
         if rng.random() < self.unserved_rate:
-            options = [req for req, keys in UNSERVED if not any(k in text for k in keys)]
-            # never between a question for a missing value and its answer
-            places = [i for i in range(1, len(turns) + 1) if not (turns[i - 1].withheld and not turns[i - 1].steps)]
+            options = [req for req in UNSERVED if not any(w in text for w in words(req) if len(w) > 4)]
+            places = [i for i in range(1, len(turns) + 1) if not (turns[i - 1].withheld and not turns[i - 1].steps)
+                      and not turns[i - 1].fails
+                      and not (i < len(turns) and turns[i].kind in ("correct", "clarify", "retry", "choose"))]
             if options and places:
                 turns.insert(rng.choice(places), Turn(kind="unserved", intent=rng.choice(options)))
-        if rng.random() < self.chitchat_rate:
+        if rng.random() < self.chitchat_rate or sum(1 for t in turns if t.kind != "unserved") < 2:
             turns.append(Turn(kind="chitchat", intent="thanks the assistant and wraps up"))
         return turns
 
+    @staticmethod
+    def _goal(world: World, calls: list[Call], tools: dict[str, ToolDef]) -> str:
+        from .intents import goal_text
 
-def _call(calls: list[Call], call_id: str) -> Call:
-    return next(c for c in calls if c.id == call_id)
+        return goal_text(world, calls, tools)
 
 
-def value_at(output: Any, path: str) -> Any:
-    """The value at a dotted output path; `[]` takes the first item."""
-    if path in ("$", ""):
-        return output
-    node = output
-    for part in re.split(r"\.(?![^\[]*\])", path):
-        if not part:
+# ---- helpers -------------------------------------------------------------------------------------
+# Kinds whose values are the same thing whatever the parameter is called (a trip's city, its dates).
+SHARED_KINDS = {"date", "datetime", "city", "iata", "country", "country_code", "currency", "language", "count"}
+
+
+def _as_kind(value: Any, kind: Kind) -> Any:
+    """A returned date-time where a parameter wants a date or a time: its date part, or its time."""
+    import re
+
+    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", value):
+        if kind.name == "date":
+            return value[:10]
+        if kind.name == "time":
+            return value[11:16]
+    return value
+
+
+def _order_spans(call: Call, kinds: dict[str, Kind], world: World, rng: random.Random) -> None:
+    """A user's end date comes after their start date (check-out after check-in)."""
+    import datetime as dt
+
+    starts = {kinds[n].stem: n for n, a in call.args.items() if a.source == "user" and kinds[n].role == "start"
+              and kinds[n].name == "date" and isinstance(a.value, str)}
+    for n, a in call.args.items():
+        k = kinds[n]
+        if a.source != "user" or k.role != "end" or k.name != "date" or k.stem not in starts:
             continue
-        if part == "[]":
-            node = node[0] if isinstance(node, list) and node else None
+        start = call.args[starts[k.stem]].value
+        try:
+            if a.value > start:
+                continue
+            a.value = (dt.date.fromisoformat(start) + dt.timedelta(days=rng.randint(2, 6))).isoformat()
+            a.said = say(a.value, "date", world.today, rng)
+        except (TypeError, ValueError):
             continue
-        key, arrays = part.split("[]")[0], part.count("[]")
-        node = node.get(key) if isinstance(node, dict) else None
-        for _ in range(arrays):
-            node = node[0] if isinstance(node, list) and node else None
+
+
+def _fits_schema(value: Any, schema: dict) -> bool:
+    from jsonschema import Draft202012Validator
+
+    try:
+        return not any(True for _ in Draft202012Validator(schema).iter_errors(value))
+    except Exception:  # a schema jsonschema cannot read: assume it fits
+        return True
+
+
+def _salient(item: Any) -> dict[str, Any]:
+    """The fields of a result a person looks at: names, times, prices, ratings (not ids or links)."""
+    if not isinstance(item, dict):
+        return {"value": item}
+    out = {}
+    for key, value in item.items():
+        if isinstance(value, (dict, list)) or value is None:
+            continue
+        kind = classify(key, {"type": "number" if isinstance(value, (int, float)) else "string"})
+        if kind.name in ("id", "url", "image_url", "token", "boolean", "paging"):
+            continue
+        out[key] = value
+    return dict(list(out.items())[:6])
+
+
+def _askable(call: Call, rng: random.Random) -> str | None:
+    """An output field a person might ask about (not an id or a link)."""
+    fields: list[str] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{path}.{k}" if path else k)
+        elif isinstance(node, list):
+            if node:
+                walk(node[0], f"{path}[]")
+        elif node is not None and path:
+            leaf = path.split(".")[-1].replace("[]", "")
+            kind = classify(leaf, {"type": "number" if isinstance(node, (int, float)) else "string"})
+            if kind.name not in ("id", "url", "image_url", "token", "paging", "word", "password") and "[]" not in path:
+                fields.append(path)
+
+    walk(call.output, "")
+    return rng.choice(fields) if fields else None
+
+
+def _failure_for(kind: str, call: Call, tool: ToolDef, world: World, rng: random.Random) -> Failure | None:
+    kinds = arg_kinds(tool.info())
+    args = call.values()
+    if kind == "transient":
+        return Failure(kind="transient", args=args, output={"error": {"code": 503, "message":
+                       "The service is temporarily unavailable. Please try again."}})
+    if kind == "validation":
+        # the assistant first passes a value the way the user said it; the API wants its canonical form
+        for name, arg in call.args.items():
+            if arg.source == "user" and arg.said and kinds[name].name in ("date", "datetime", "country_code",
+                                                                           "currency", "count", "time"):
+                want = {"date": "a date as YYYY-MM-DD", "datetime": "an ISO 8601 date-time", "time": "a time as HH:MM",
+                        "country_code": "a two-letter ISO country code", "currency": "a three-letter ISO currency code",
+                        "count": "an integer"}[kinds[name].name]
+                bad = {**args, name: arg.said}
+                return Failure(kind="validation", args=bad, param=name, output={"error": {
+                    "code": 400, "message": f"Invalid value for '{name}': expected {want}, got {arg.said!r}."}})
+        return None
+    if kind == "not_found":
+        for name, arg in call.args.items():
+            if arg.source == "user" and kinds[name].name == "id" and isinstance(arg.value, str) and len(arg.value) >= 5 \
+                    and sayable(kinds[name], name) and not own_id(kinds[name], name):
+                chars = list(arg.value)
+                i = rng.randrange(len(chars) - 1)
+                if chars[i] == chars[i + 1]:
+                    continue
+                chars[i], chars[i + 1] = chars[i + 1], chars[i]
+                wrong = "".join(chars)
+                return Failure(kind="not_found", args={**args, name: wrong}, param=name, output={"error": {
+                    "code": 404, "message": f"No {tool.entity} found with {name} {wrong!r}."}})
+        return None
+    if kind == "empty" and call.op == "search":
+        from ..specs.semantics import _collection
+
+        coll = _collection(tool.output) if tool.output else None
+        if coll is None:
+            return None
+        required = set(tool.parameters.get("required") or [])
+        for name, arg in call.args.items():
+            k = kinds[name]
+            if arg.source == "user" and name not in required and k.name in ("money", "rating", "category"):
+                empty = _empty_like(call.output, coll)
+                if empty is None:
+                    return None
+                # the search as planned runs without the filter; the failing attempt had it
+                filtered = {**args}
+                del call.args[name]
+                return Failure(kind="empty", args=filtered, param=name, output=empty)
+    return None
+
+
+def _empty_like(output: Any, coll: str) -> Any:
+    if coll == "":
+        return []
+    if not isinstance(output, dict):
+        return None
+    out = json.loads(json.dumps(output))
+    node = out
+    parts = coll.split(".")
+    for part in parts[:-1]:
+        node = node.get(part) if isinstance(node, dict) else None
         if node is None:
             return None
-    return node
-
-
-def ensure_path(output: Any, path: str, schema: dict | None, values: ValueMaker) -> Any:
-    """Make sure `path` exists in `output` (creating it from the schema), so later calls can read it."""
-    if value_at(output, path) is not None or not isinstance(output, (dict, list)):
-        return output
-    parts = [p for p in path.replace("[]", ".[]").split(".") if p]
-    node, sub = output, schema or {}
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        if part == "[]":
-            sub = sub.get("items", {}) if isinstance(sub, dict) else {}
-            if not isinstance(node, list):
-                return output
-            if not node:
-                node.append(values.for_schema(sub))
-            node = node[0]
-            continue
-        sub = (sub.get("properties") or {}).get(part, {}) if isinstance(sub, dict) else {}
-        if not isinstance(node, dict):
-            return output
-        if node.get(part) is None:
-            if last:
-                node[part] = values.for_schema(sub, part)
-            else:
-                node[part] = [] if parts[i + 1] == "[]" else {}
-        node = node[part]
-    return output
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if not isinstance(node, dict):
+        return None
+    node[parts[-1]] = []
+    for key in list(node):
+        if key in ("total", "count", "total_count", "totalCount", "total_results", "totalResults") and \
+                isinstance(node[key], int):
+            node[key] = 0
+    return out

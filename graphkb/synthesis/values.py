@@ -1,161 +1,598 @@
-"""Realistic values for schemas: names, cities, dates, emails, ids... from faker, the schema's formats,
-enums and ranges, and the field's name. Deterministic for a given random generator."""
+"""Values of every kind (fields.py), drawn from the dialogue's world so that they fit their context:
+the user's own name and email, airports near the cities, prices at the level of the thing priced,
+small counts, dates inside the goal's window, titles and messages about the entity. Deterministic
+for the world's random generator. Schema constraints (enum, pattern, range, length, format) win."""
 
 from __future__ import annotations
 
 import datetime as dt
-import random
+import re
 import string
+import uuid
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-
-from faker import Faker
+from zoneinfo import ZoneInfo
 
 from ..texts import words
+from .fields import Kind, classify, example_of
+from .world import Person, World, common_words
 
-_BASE_DAY = dt.date(2026, 12, 1)
+# Price levels (low, high) in the user's currency, by what is priced.
+PRICE_LEVELS = {"flight": (60, 900), "fare": (60, 900), "ticket": (15, 250), "hotel": (70, 420), "room": (70, 420),
+                "rate": (70, 420), "stay": (140, 1800), "reservation": (80, 900), "booking": (90, 1500),
+                "rental": (35, 160), "car": (35, 160), "product": (8, 400), "item": (5, 250), "cart": (20, 600),
+                "order": (15, 600), "subscription": (5, 30), "plan": (5, 60), "invoice": (80, 4000),
+                "payment": (10, 800), "refund": (10, 300), "transfer": (20, 2000), "tour": (25, 180),
+                "course": (20, 300), "meal": (9, 60), "menu": (9, 60), "dish": (7, 35), "share": (10, 900),
+                "stock": (10, 900), "quote": (10, 900), "fee": (1, 40), "tip": (2, 30), "salary": (2500, 9000)}
+GENRES = ("jazz", "rock", "pop", "classical", "hip hop", "folk", "comedy", "drama", "thriller", "documentary",
+          "science fiction", "history", "romance", "mystery")
+POSITIVE_STATUS = ("confirmed", "active", "scheduled", "open", "pending", "created", "booked", "succeeded",
+                   "success", "completed", "paid", "processing", "enabled", "available", "ok")
 
 
-@lru_cache(maxsize=1)
-def _faker() -> Faker:
-    return Faker("en_US")
+@dataclass
+class Scope:
+    """The object being filled: its entity, its people and places, and its fields so far."""
+
+    entity: str = ""
+    place_role: str = ""
+    persons: dict[str, Person] = field(default_factory=dict)  # by name prefix (`passenger`, ``)
+    fields: dict[str, Any] = field(default_factory=dict)
+    self_person: bool = False  # unprefixed person fields are the user's own
 
 
-class ValueMaker:
-    def __init__(self, rng: random.Random):
-        self.rng = rng
-        self.fake = _faker()
-        self.fake.seed_instance(rng.randrange(2**31))
+class Values:
+    def __init__(self, world: World):
+        self.w = world
+        self.rng = world.rng
+        self.duration_hint: dt.timedelta | None = None  # set per call by the simulator
 
-    # ---- public ------------------------------------------------------------------------
-    def for_schema(self, schema: dict | None, name: str = "", depth: int = 0) -> Any:
+    # ---- entry points ----------------------------------------------------------------------------
+    def for_schema(self, schema: dict | None, name: str = "", scope: Scope | None = None, parent: str = "") -> Any:
+        """A value for a scalar or array schema (objects are filled by the simulator)."""
         schema = schema if isinstance(schema, dict) else {}
-        if "const" in schema:
-            return schema["const"]
-        enum = schema.get("enum")
-        if isinstance(enum, list) and enum:
-            return self.rng.choice(enum)
+        scope = scope or Scope()
         t = schema.get("type")
         if isinstance(t, list):
             t = next((x for x in t if x != "null"), "string")
-        if t is None:
-            t = "object" if "properties" in schema else "array" if "items" in schema else "string"
-        if t == "object":
-            if depth > 6:
-                return {}
-            props = schema.get("properties") or {}
-            required = set(schema.get("required") or [])
-            out = {}
-            for key, sub in props.items():
-                if key in required or self.rng.random() < 0.9:
-                    out[key] = self.for_schema(sub, key, depth + 1)
-            return out
-        if t == "array":
-            lo = max(1, int(schema.get("minItems", 1)))
-            hi = max(lo, min(int(schema.get("maxItems", 3)), 3))
+        if t == "array" or "items" in schema and t is None:
             items = schema.get("items") if isinstance(schema.get("items"), dict) else {"type": "string"}
-            return [self.for_schema(items, name, depth + 1) for _ in range(self.rng.randint(lo, hi))]
-        if t == "boolean":
-            return self.rng.random() < 0.5
-        if t in ("integer", "number"):
-            return self._number(schema, name, t == "integer")
-        return self._string(schema, name)
+            lo = max(1, int(schema.get("minItems", 1) or 1))
+            hi = max(lo, min(int(schema.get("maxItems", 3) or 3), 3))
+            n = self.rng.randint(lo, hi)
+            out = []
+            from ..specs.semantics import singular
 
-    # ---- scalars -----------------------------------------------------------------------
-    def _number(self, schema: dict, name: str, integer: bool) -> int | float:
-        w = set(words(name))
-        lo = schema.get("minimum", schema.get("exclusiveMinimum"))
-        hi = schema.get("maximum", schema.get("exclusiveMaximum"))
-        if lo is None and hi is None:
-            if w & {"latitude", "lat"}:
-                lo, hi = -60, 70
-            elif w & {"longitude", "lng", "lon"}:
-                lo, hi = -150, 150
-            elif w & {"year"}:
-                lo, hi = 1990, 2026
-            elif w & {"price", "amount", "total", "cost", "usd", "balance"}:
-                lo, hi = 5, 900
-            elif w & {"quantity", "count", "size", "passengers", "guests", "party", "days", "nights"}:
-                lo, hi = 1, 6
-            elif w & {"rating", "stars"}:
-                lo, hi = 1, 5
-            elif w & {"percent", "percentage", "humidity", "chance"}:
-                lo, hi = 0, 100
+            one = singular(name) if name.isalpha() else name  # `times` holds times
+            for i in range(n * 3):
+                value = self.for_schema(items, one, Scope(entity=scope.entity, place_role=scope.place_role)
+                                        if kind_is_person(items, name) else scope, parent)
+                if value not in out:
+                    out.append(value)
+                if len(out) == n:
+                    break
+            return out
+        return self.scalar(classify(name, schema, parent, scope.entity), schema, name, scope)
+
+    def scalar(self, kind: Kind, schema: dict, name: str, scope: Scope) -> Any:
+        if "const" in schema:
+            return schema["const"]
+        enum = [e for e in schema.get("enum") or [] if e is not None]
+        if enum:
+            return self._enum(enum, kind)
+        t = schema.get("type")
+        if isinstance(t, list):
+            t = next((x for x in t if x != "null"), None)
+        example = example_of(schema)
+        value = self._by_kind(kind, schema, name, scope, t)
+        if value is None and example is not None and not isinstance(example, (dict, list)):
+            value = reshape(example, self.rng)
+        if value is None:
+            value = self._fallback(kind, t, name, scope)
+        return self._fit(value, schema, t)
+
+    # ---- kinds -----------------------------------------------------------------------------------
+    def _by_kind(self, kind: Kind, schema: dict, name: str, scope: Scope, t: str | None) -> Any:
+        k, w, rng = kind.name, self.w, self.rng
+        numeric = t in ("integer", "number")
+        if k == "id":
+            return self.new_id(kind.entity, schema, t)
+        if k in ("person_name", "first_name", "last_name", "email", "phone", "username"):
+            person = self.person_for(name, scope)
+            return {"person_name": person.name, "first_name": person.first_name, "last_name": person.last_name,
+                    "email": person.email, "phone": person.phone, "username": person.username}[k]
+        if k == "company":
+            person = scope.persons.get("")
+            return person.company if person and person.company else self.company_like(kind.entity)
+        if k == "iata":
+            return w.place(kind.role or scope.place_role).airport[0]
+        if k == "city":
+            return w.place(kind.role or scope.place_role).city
+        if k == "country":
+            return w.place(scope.place_role).country
+        if k == "country_code":
+            return w.place(scope.place_role).country_code
+        if k == "latitude":
+            return round(w.place(scope.place_role).lat + rng.uniform(-0.02, 0.02), 4)
+        if k == "longitude":
+            return round(w.place(scope.place_role).lng + rng.uniform(-0.02, 0.02), 4)
+        if k == "timezone":
+            return w.tz(scope.place_role)
+        if k == "state":
+            return w.fake.state() if hasattr(w.fake, "state") else w.place(scope.place_role).city
+        if k == "postcode":
+            return w.postcode if scope.self_person else w.fake.postcode()
+        if k == "street":
+            return w.street if scope.self_person else w.local_fake(scope.place_role).street_address().replace("\n", ", ")
+        if k == "address":
+            place = w.place(scope.place_role)
+            street = w.street if scope.self_person and place == w.home else \
+                w.local_fake(scope.place_role).street_address().replace("\n", ", ")
+            return f"{street}, {place.city}"
+        if k == "currency":
+            if "usd" in words(name) or "eur" in words(name):
+                return "USD" if "usd" in words(name) else "EUR"
+            if set(words(name)) & {"to", "target", "destination", "quote", "into"}:  # the other side of a conversion
+                from .world import currency_of
+
+                other = currency_of(w.away.country_code)
+                return other if other != w.currency else ("EUR" if w.currency != "EUR" else "USD")
+            return w.currency
+        if k == "language":
+            return w.language if len(str(example_of(schema) or "en")) <= 3 else "English"
+        if k in ("date", "datetime", "time", "timestamp"):
+            return self.when(kind, scope, t)
+        if k == "year":
+            return w.today.year - (rng.randint(0, 20) if kind.role == "past" else 0)
+        if k == "month":
+            return w.today.month if numeric else w.today.strftime("%B")
+        if k == "duration":
+            return {"minutes": rng.choice([15, 30, 45, 60, 90]), "hours": rng.randint(1, 4),
+                    "nights": rng.randint(1, 6), "days": rng.randint(1, 7), "weeks": rng.randint(1, 3)}.get(kind.role, 30)
+        if k == "money":
+            return self.money(scope.entity or kind.entity, name, schema, t)
+        if k == "rating":
+            hi = schema.get("maximum", 5)
+            return round(rng.uniform(max(1.0, hi * 0.6), hi), 1) if t != "integer" else rng.randint(max(1, int(hi * 0.6)), int(hi))
+        if k == "percent":
+            return rng.randint(0, 100) if t == "integer" else round(rng.uniform(0, 100), 1)
+        if k == "temperature":  # one climate per dialogue, a day's spread around it
+            base = scope.fields.setdefault("_climate", self.climate())
+            spread = {"high": rng.uniform(2, 6), "low": -rng.uniform(2, 6)}.get(kind.role, rng.uniform(-2, 2))
+            return round(base + spread, 1)
+        if k == "count":
+            return rng.choices([1, 2, 3, 4, 5, 6], weights=[4, 6, 3, 3, 1, 1])[0]
+        if k == "age":
+            return rng.randint(18, 75)
+        if k in ("distance", "weight", "speed"):
+            return round(rng.uniform(1, 40), 1)
+        if k == "paging":
+            return {"page": 1, "offset": 0}.get(kind.role, 10)
+        if k == "version":
+            return f"{rng.randint(1, 4)}.{rng.randint(0, 12)}.{rng.randint(0, 9)}"
+        if k == "url":
+            return f"https://{self.domain_for(scope)}/{'/'.join(words(scope.entity or 'item')[-1:])}/{rng.randint(1000, 99999)}"
+        if k == "image_url":
+            return f"https://{self.domain_for(scope)}/images/{rng.randint(1000, 99999)}.jpg"
+        if k == "domain":
+            return self.domain_for(scope)
+        if k == "ip":
+            return w.fake.ipv4_public()
+        if k == "boolean":
+            return rng.random() < 0.7
+        if k == "query":
+            return self.search_term(kind.entity or scope.entity)
+        if k == "title":
+            return self.title(kind.entity or scope.entity, scope)
+        if k == "label":
+            return self.label(kind.entity or scope.entity, scope)
+        if k == "text":
+            return self.text(kind.entity or scope.entity, kind.role, scope)
+        if k == "status":
+            return rng.choice(POSITIVE_STATUS[:4])
+        if k == "color":
+            return w.fake.color_name()
+        if k == "gender":
+            return rng.choice(["female", "male"])
+        if k == "file_name":
+            return f"{'-'.join(self.title(scope.entity, scope).lower().split()[:3])}.{rng.choice(['pdf', 'docx', 'xlsx', 'png'])}"
+        if k == "mime":
+            return rng.choice(["application/pdf", "image/png", "text/plain"])
+        if k == "password":
+            return w.fake.password(length=12)
+        if k == "token":
+            return "".join(rng.choices(string.ascii_letters + string.digits, k=24))
+        if k == "code":
+            return self.code(kind.role)
+        if k == "category":
+            return self.category(kind.role, scope)
+        return None
+
+    def _fallback(self, kind: Kind, t: str | None, name: str, scope: Scope) -> Any:
+        if t == "integer":
+            return self.rng.randint(1, 50)
+        if t == "number":
+            return round(self.rng.uniform(1, 100), 2)
+        nouns, adjectives = common_words()
+        return self.rng.choice(nouns)
+
+    def _enum(self, enum: list, kind: Kind) -> Any:
+        if kind.name == "currency" and self.w.currency in enum:
+            return self.w.currency
+        # the first values of an enum are usually the common ones
+        return self.rng.choices(enum, weights=[1 / (i + 1) for i in range(len(enum))])[0]
+
+    # ---- helpers ---------------------------------------------------------------------------------
+    def person_for(self, name: str, scope: Scope) -> Person:
+        ws = words(name)
+        prefix = " ".join(w for w in ws[:-1] if w not in ("first", "last", "full", "display", "given", "family",
+                                                          "e", "user", "contact", "primary"))
+        others = {"to", "recipient", "recipients", "cc", "bcc", "invitee", "invitees", "attendee", "attendees",
+                  "friend", "assignee"}
+        if prefix not in scope.persons:
+            own = (prefix in SELF_ROLES or not prefix and scope.self_person) and not set(ws) & others
+            if own:
+                scope.persons[prefix] = self.w.user
+            elif scope.entity in ("contact", "user", "person", "people", "member", "employee", "customer"):
+                index = scope.fields.get("_index", len(scope.persons))
+                person = self.w.someone(index=index)
+                surname = scope.fields.get("_surname")
+                if surname and surname not in person.name:  # a search by name finds people of that name
+                    from .world import Person, ascii_slug
+
+                    person = Person(person.first_name, surname, f"{ascii_slug(person.first_name)}.{ascii_slug(surname)}@"
+                                    f"{person.email.split('@', 1)[1]}", person.phone, person.username, person.company)
+                scope.persons[prefix] = person
             else:
-                lo, hi = 1, 500
-        lo = 0 if lo is None else lo
-        hi = lo + 1000 if hi is None else hi
-        if integer:
-            return self.rng.randint(int(lo), max(int(lo), int(hi)))
-        value = round(self.rng.uniform(float(lo), float(hi)), 2)
-        return min(max(value, float(lo)), float(hi))
+                scope.persons[prefix] = self.w.someone()
+        return scope.persons[prefix]
 
-    def _string(self, schema: dict, name: str) -> str:
-        fmt = schema.get("format")
-        w = words(name)
-        hints = set(words(str(schema.get("description") or ""))) | set(w)
-        last = w[-1] if w else ""
-        if fmt == "date" or last in ("date", "day") or name.endswith(("_date", "Date")) or last in ("in", "out") and "check" in w:
-            return (_BASE_DAY + dt.timedelta(days=self.rng.randint(0, 90))).isoformat()
-        if fmt == "date-time" or last in ("time", "at") and ("start" in w or "end" in w or "created" in w or last == "at"):
-            day = _BASE_DAY + dt.timedelta(days=self.rng.randint(0, 60))
-            return f"{day.isoformat()}T{self.rng.randint(7, 20):02d}:{self.rng.choice(['00', '15', '30', '45'])}:00Z"
-        if fmt == "email" or "email" in w:
-            return self.fake.email()
-        if fmt in ("uri", "url") or last in ("url", "link", "uri", "href"):
-            return f"https://{self.fake.domain_name()}/{self.fake.uri_path()}"
-        if fmt == "uuid":
-            return str(self.fake.uuid4())
-        pattern = schema.get("pattern")
-        if pattern == "^[A-Z]{3}$" or ("iata" in w):
-            return self.rng.choice(["JFK", "LHR", "CDG", "FRA", "MAD", "AMS", "SFO", "NRT", "BCN", "LIS"])
-        if pattern == "^[A-Z]{2}$" or ("country" in w and "code" in w):
-            return self.rng.choice(["US", "GB", "FR", "DE", "ES", "NL", "JP", "PT", "IT", "CA"])
-        if pattern == "^[0-9]{4}$" or last == "last4":
-            return f"{self.rng.randint(0, 9999):04d}"
-        if last in ("id", "identifier", "key", "token", "number", "ref", "code") or fmt == "id":
-            prefix = "".join(x[0] for x in w[:-1])[:3] or "id"
-            return f"{prefix}_{''.join(self.rng.choices(string.ascii_lowercase + string.digits, k=8))}"
-        if "city" in w or last in ("location", "destination", "origin"):
-            return self.fake.city()
-        if "country" in w:
-            return self.fake.country()
-        if "address" in w:
-            return self.fake.address().replace("\n", ", ")
-        if "phone" in w:
-            return self.fake.numerify("+1-###-###-####")
-        if "company" in w or "organization" in w:
-            return self.fake.company()
-        if last == "name" and hints & {"product", "item", "hotel", "restaurant", "airport", "document", "company"}:
-            if hints & {"hotel"}:
-                return f"Hotel {self.fake.last_name()}"
-            if hints & {"restaurant"}:
-                return f"{self.fake.last_name()}'s {self.rng.choice(['Bistro', 'Kitchen', 'Trattoria', 'Grill'])}"
-            if hints & {"airport"}:
-                return f"{self.fake.city()} International Airport"
-            if hints & {"company"}:
-                return self.fake.company()
-            return self.fake.catch_phrase()
-        if last in ("name", "username") or "passenger" in w or "guest" in w or "person" in w or "author" in w:
-            return self.fake.name() if last != "username" else self.fake.user_name()
-        if last in ("title", "subject"):
-            return self.fake.sentence(nb_words=4).rstrip(".")
-        if last in ("currency",):
-            return self.rng.choice(["USD", "EUR", "GBP"])
-        if last in ("timezone",):
-            return self.rng.choice(["Europe/Paris", "America/New_York", "Asia/Tokyo", "Europe/London"])
-        if last in ("query", "q", "search", "keyword", "keywords", "term"):
-            return self.fake.word()
-        if last in ("description", "body", "content", "notes", "message", "text", "comment", "summary"):
-            return self.fake.sentence(nb_words=10)
-        if last in ("color", "colour"):
-            return self.fake.color_name()
-        if last == "time":
-            return f"{self.rng.randint(11, 21):02d}:{self.rng.choice(['00', '30'])}"
-        value = self.fake.word()
-        lo, hi = schema.get("minLength"), schema.get("maxLength")
-        if isinstance(lo, int) and len(value) < lo:
-            value = value + "x" * (lo - len(value))
-        if isinstance(hi, int) and len(value) > hi:
-            value = value[:hi]
+    def new_id(self, entity: str, schema: dict, t: str | None) -> Any:
+        rng = self.rng
+        if t == "integer":
+            return rng.randint(10_000, 9_999_999)
+        example = example_of(schema)
+        if example is not None and not isinstance(example, (dict, list, bool)):
+            return reshape(example, rng)
+        if schema.get("format") == "uuid":
+            return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        ws = words(entity)
+        if ws and ws[-1] in ("reference", "confirmation", "booking", "reservation", "ticket", "voucher", "pnr"):
+            return "".join(rng.choices(string.ascii_uppercase + string.digits, k=6))
+        if ws and ws[-1] in ("order", "invoice", "receipt", "case", "claim", "policy", "membership"):
+            return f"{ws[-1][:3].upper()}-{rng.randint(100000, 999999)}"
+        if ws and ws[-1] in ("tracking", "shipment", "parcel"):
+            return "1Z" + "".join(rng.choices(string.ascii_uppercase + string.digits, k=14))
+        prefix = "".join(x[:2] for x in ws[-2:])[:4] or "id"
+        return f"{prefix}_{''.join(rng.choices(string.ascii_lowercase + string.digits, k=10))}"
+
+    def money(self, entity: str, name: str, schema: dict, t: str | None) -> Any:
+        lo, hi = next((PRICE_LEVELS[w] for w in reversed(words(entity) + words(name)) if w in PRICE_LEVELS), (5, 300))
+        value = self.rng.uniform(lo, hi)
+        value = round(value) - self.rng.choice([0, 0, 0.01, 0.05, 0.5]) if value > 20 else round(value, 2)
+        cents = "cents" in words(name) or "smallest currency unit" in str(schema.get("description") or "").lower() \
+            or "cents" in str(schema.get("description") or "").lower()
+        if t == "integer":
+            return int(round(value * 100)) if cents else int(round(value))
+        return round(value, 2)
+
+    def when(self, kind: Kind, scope: Scope, t: str | None) -> Any:
+        w, rng = self.w, self.rng
+        if kind.role == "past" and scope.fields.get("_now"):  # what a create just did happened today
+            return self.at(w.today, kind, scope, t, hour=rng.randint(8, 20))
+        if kind.role == "past":
+            day = w.past_day()
+        elif kind.role == "end" and kind.stem in scope.fields:
+            start = scope.fields[kind.stem]
+            return self.end_of(start, kind, scope, t)
+        else:
+            day = w.in_window()
+        return self.at(day, kind, scope, t)
+
+    def at(self, day: dt.date, kind: Kind, scope: Scope, t: str | None, hour: int | None = None) -> Any:
+        rng = self.rng
+        hour = hour if hour is not None else rng.choice([7, 8, 9, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20])
+        minute = rng.choice([0, 0, 15, 30, 30, 45])
+        moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(self.w.tz(scope.place_role)))
+        if kind.role == "start":
+            scope.fields[kind.stem] = moment
+        if kind.name == "date":
+            return day.isoformat()
+        if kind.name == "time":
+            return f"{hour:02d}:{minute:02d}"
+        if kind.name == "timestamp" or t in ("integer", "number"):
+            return int(moment.timestamp())
+        return moment.isoformat()
+
+    def end_of(self, start: dt.datetime, kind: Kind, scope: Scope, t: str | None) -> Any:
+        """The end of a span that started at `start`: after it, by a duration that fits the entity."""
+        ws = set(words(scope.entity)) | set(kind.stem.split("_"))
+        rng = self.rng
+        if self.duration_hint is not None:
+            delta = self.duration_hint
+        elif kind.name == "date" or ws & {"hotel", "stay", "reservation", "rental", "booking", "trip", "room", "lodging"}:
+            delta = dt.timedelta(days=rng.randint(1, 6))
+        elif ws & {"flight", "fare", "train", "journey", "trip", "route", "leg", "segment"}:
+            delta = dt.timedelta(minutes=rng.randrange(55, 14 * 60, 5))
+        else:
+            delta = dt.timedelta(minutes=rng.choice([30, 30, 45, 60, 60, 90, 120]))
+        end = start + delta
+        if kind.name == "date":
+            return end.date().isoformat()
+        if kind.name == "time":
+            return end.strftime("%H:%M")
+        if kind.name == "timestamp" or t in ("integer", "number"):
+            return int(end.timestamp())
+        return end.isoformat()
+
+    def climate(self) -> float:
+        """A plausible mean temperature (Celsius) for the place and month: warmer near the equator and in
+        the local summer."""
+        import math
+
+        place = self.w.place()
+        day = (self.w.window or (self.w.today,))[0]
+        summer = math.cos((day.timetuple().tm_yday - (196 if place.lat >= 0 else 15)) / 365 * 2 * math.pi)
+        return round(27 - abs(place.lat) * 0.45 + summer * min(abs(place.lat), 50) * 0.25 + self.rng.uniform(-2, 2), 1)
+
+    def domain_for(self, scope: Scope) -> str:
+        person = scope.persons.get("")
+        if person and person.company:
+            return person.email.split("@", 1)[1]
+        return self.w.fake.domain_name()
+
+    def company_like(self, entity: str) -> str:
+        if entity in ("airline", "carrier"):
+            return f"{self.w.place(self.rng.choice(['', 'destination'])).city} {self.rng.choice(['Air', 'Airways', 'Airlines'])}"
+        if entity in ("bank",):
+            return f"{self.w.fake.last_name()} {self.rng.choice(['Bank', 'Savings', 'Credit Union'])}"
+        return self.w.company()
+
+    def search_term(self, entity: str) -> str:
+        """What a person types to search for this kind of thing."""
+        ws = set(words(entity))
+        if ws & {"city", "place", "location", "airport", "hotel", "address", "geocode", "region", "area"}:
+            return self.w.place(self.rng.choice(["", "destination"])).city
+        if ws & {"restaurant", "recipe", "dish", "food", "meal", "menu"}:
+            return mimesis_provider("Food", self.rng).dish().lower()
+        if ws & {"user", "contact", "person", "people", "member", "customer", "employee", "account"}:
+            return self.w.someone(0).last_name
+        if ws & {"company", "organization", "business", "merchant", "vendor"}:
+            return self.w.company().split()[0].strip(",")
+        if ws & {"product", "item", "device", "phone", "gadget", "listing", "catalog", "catalogue"}:
+            return mimesis_provider("Hardware", self.rng).phone_model().split()[0]  # a brand people search for
+        nouns, adjectives = common_words()
+        return self.rng.choice(nouns)
+
+    def title(self, entity: str, scope: Scope) -> str:
+        rng, w = self.rng, self.w
+        nouns, adjectives = common_words()
+        noun, adj = rng.choice(nouns), rng.choice(adjectives)
+        ws = set(words(entity))
+        friend = w.someone(0)
+        if ws & {"event", "meeting", "appointment", "call", "slot", "booking", "session", "calendar"}:
+            return rng.choice([f"Lunch with {friend.first_name}", f"{noun.capitalize()} review", f"Call with {friend.first_name}",
+                               f"Team {noun} sync", f"Dentist appointment", f"{noun.capitalize()} planning",
+                               f"Coffee with {friend.first_name}", f"Weekly {noun} check-in"])
+        if ws & {"email", "message", "mail", "thread", "conversation", "inbox", "sms", "chat"}:
+            return rng.choice([f"Quick question about the {noun}", f"{noun.capitalize()} update", f"Re: {noun} for {w.in_window():%B}",
+                               f"Plans for {w.in_window():%A}", f"The {noun} draft", f"Following up on the {noun}"])
+        if ws & {"task", "todo", "reminder", "issue", "ticket", "job", "item", "card"}:
+            return rng.choice([f"Call {friend.first_name} about the {noun}", f"Send the {noun} report", f"Renew the {noun}",
+                               f"Book the {noun} for {w.in_window():%B}", f"Pick up the {noun}", f"Review {friend.first_name}'s {noun}"])
+        if ws & {"document", "doc", "note", "file", "page", "report", "sheet", "folder", "notebook", "post", "wiki"}:
+            return rng.choice([f"{noun.capitalize()} plan {w.today.year + 1}", f"Notes from the {noun} meeting",
+                               f"{adj.capitalize()} {noun} proposal", f"{noun.capitalize()} budget",
+                               f"Trip to {w.away.city}", f"{noun.capitalize()} checklist"])
+        return rng.choice([f"The {adj.capitalize()} {noun.capitalize()}", f"{adj.capitalize()} {noun.capitalize()}",
+                           f"{noun.capitalize()} of the {rng.choice(nouns).capitalize()}",
+                           f"A {adj.capitalize()} {noun.capitalize()}"])
+
+    def label(self, entity: str, scope: Scope) -> str:
+        """The name of a thing that is not a person: a hotel, a product, a calendar."""
+        rng, w = self.rng, self.w
+        ws = set(words(entity))
+        nouns, adjectives = common_words()
+        last = w.fake.last_name()
+        place = w.place(scope.place_role)
+        if ws & {"hotel", "property", "lodging", "accommodation", "hostel", "inn"}:
+            return rng.choice([f"Hotel {last}", f"{place.city} Grand Hotel", f"The {last} Inn", f"{last} Suites",
+                               f"Hotel {place.city} Central", f"{place.city} Plaza Hotel", f"{last} House",
+                               f"The {place.city} {rng.choice(['Marriott', 'Hilton', 'Novotel', 'Ibis', 'Radisson'])}"])
+        if ws & {"restaurant", "venue", "bar", "cafe"}:
+            return rng.choice([f"{last}'s Bistro", f"Trattoria {last}", f"The {rng.choice(nouns).capitalize()} Kitchen",
+                               f"{last} Grill", f"Café {last}"])
+        if ws & {"airport"}:
+            return place.airport[1]
+        if ws & {"airline", "carrier"}:
+            return self.company_like("airline")
+        if ws & {"city", "place", "location", "region", "destination"}:
+            return place.city
+        if ws & {"country"}:
+            return place.country
+        if ws & {"product", "item", "device", "phone", "model", "gadget"}:
+            return mimesis_provider("Hardware", self.rng).phone_model()
+        if ws & {"dish", "meal", "recipe", "food", "menu"}:
+            return mimesis_provider("Food", self.rng).dish()
+        if ws & {"calendar", "list", "notebook", "folder", "board", "label", "group", "category", "team", "channel",
+                 "project", "workspace", "space", "playlist", "album", "collection"}:
+            return rng.choice(["Work", "Personal", "Family", f"{rng.choice(nouns).capitalize()} project",
+                               f"{w.home.city} team", f"{rng.choice(adjectives).capitalize()} {rng.choice(nouns)}s"])
+        if ws & {"company", "organization", "business", "merchant", "vendor", "brand", "bank", "shop", "store"}:
+            return self.company_like(entity)
+        if ws & {"payment", "card", "method", "account"}:
+            return rng.choice(["Visa", "Mastercard", "Amex"]) + f" ending {rng.randint(1000, 9999)}"
+        return self.title(entity, scope)
+
+    def text(self, entity: str, role: str, scope: Scope) -> str:
+        rng, w = self.rng, self.w
+        nouns, _ = common_words()
+        noun = rng.choice(nouns)
+        friend = w.someone(0)
+        day = w.in_window()
+        if role in ("message", "body", "content", "text", "memo") or set(words(entity)) & {"email", "message", "sms"}:
+            return rng.choice([f"Hi {friend.first_name}, are we still on for {day:%A}? Let me know if the {noun} works for you.",
+                               f"Hi {friend.first_name}, just a reminder about the {noun} on {day:%B} {day.day}.",
+                               f"Thanks for sending the {noun}. I'll have a look and get back to you by {day:%A}.",
+                               f"Hello {friend.first_name}, could you share the {noun} details before {day:%A}?"])
+        if set(words(entity)) & {"product", "item", "device", "listing"}:
+            return rng.choice(["Comes with a two-year warranty.", "Free returns within 30 days.",
+                               f"Popular choice, usually ships within {rng.randint(1, 3)} days.",
+                               "Lightweight, with a long battery life."])
+        if set(words(entity)) & {"hotel", "property", "room", "lodging"}:
+            return rng.choice(["Close to the old town, breakfast included.", "Quiet rooms and a rooftop bar.",
+                               "Ten minutes from the central station."])
+        if role in ("reason",):
+            return rng.choice(["Changed my plans", "Ordered the wrong size", "Arrived damaged", "No longer needed",
+                               "Found a better option"])
+        if role in ("question", "prompt"):
+            return f"What is the best way to handle the {noun} before {day:%A}?"
+        return rng.choice([f"Talked about the {noun} and next steps for {day:%B}.",
+                           f"Bring the {noun} and arrive ten minutes early.",
+                           f"Follow up with {friend.first_name} about the {noun} on {day:%A}.",
+                           f"Window seat if possible, and a quiet room.",
+                           f"Covers the {noun} for the {w.away.city} trip."])
+
+    def code(self, role: str) -> str:
+        rng = self.rng
+        if role in ("iban",):
+            return self.w.fake.iban()
+        if role in ("swift", "bic"):
+            return self.w.fake.swift8()
+        if role in ("isbn",):
+            return self.w.fake.isbn13()
+        if role in ("ean", "upc", "barcode"):
+            return self.w.fake.ean13()
+        if role in ("plate",):
+            return self.w.fake.license_plate()
+        if role in ("promo", "coupon", "discount", "voucher"):
+            return "".join(rng.choices(string.ascii_uppercase, k=5)) + str(rng.randint(10, 30))
+        return "".join(rng.choices(string.ascii_uppercase + string.digits, k=rng.choice([5, 6, 8])))
+
+    def category(self, role: str, scope: Scope) -> str:
+        rng = self.rng
+        if role in ("genre", "genres"):
+            return rng.choice(GENRES)
+        if role == "cuisine":
+            return mimesis_provider("Person", self.rng).nationality()
+        if role in ("priority",):
+            return rng.choice(["low", "normal", "high"])
+        if role in ("size",):
+            return rng.choice(["S", "M", "L", "XL"])
+        if role in ("cabin",):
+            return rng.choice(["economy", "economy", "premium economy", "business"])
+        if role in ("room",):
+            return rng.choice(["double", "twin", "single", "suite"])
+        if role in ("visibility",):
+            return rng.choice(["private", "public"])
+        if role in ("frequency",):
+            return rng.choice(["daily", "weekly", "monthly"])
+        nouns, _ = common_words()
+        return rng.choice(nouns)
+
+    def _fit(self, value: Any, schema: dict, t: str | None) -> Any:
+        """Make a value obey its schema's type and bounds (a count stays a whole number)."""
+        if t == "integer":
+            if not isinstance(value, int) or isinstance(value, bool):
+                try:
+                    value = int(float(value))
+                except (TypeError, ValueError):
+                    value = self.rng.randint(1, 50)
+        elif t == "number":
+            if isinstance(value, int) and not isinstance(value, bool):
+                pass
+            elif not isinstance(value, (int, float)) or isinstance(value, bool):
+                try:
+                    value = float(value)
+                except (TypeError, ValueError):
+                    value = round(self.rng.uniform(1, 100), 2)
+        elif t == "string" and not isinstance(value, str):
+            value = str(value)
+        elif t == "boolean" and not isinstance(value, bool):
+            value = bool(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            lo = schema.get("minimum", schema.get("exclusiveMinimum"))
+            hi = schema.get("maximum", schema.get("exclusiveMaximum"))
+            if isinstance(lo, (int, float)) and value < lo or isinstance(hi, (int, float)) and value > hi:
+                lo = lo if isinstance(lo, (int, float)) else (hi - 10 if isinstance(hi, (int, float)) else 0)
+                hi = hi if isinstance(hi, (int, float)) else lo + 10
+                value = self.rng.randint(int(lo), int(hi)) if t == "integer" else round(self.rng.uniform(lo, hi), 2)
+            if "exclusiveMinimum" in schema and isinstance(schema["exclusiveMinimum"], (int, float)) \
+                    and value <= schema["exclusiveMinimum"]:
+                value = schema["exclusiveMinimum"] + 1
+        if isinstance(value, str):
+            value = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", value)).strip()
+            pattern = schema.get("pattern")
+            if isinstance(pattern, str) and not _matches(pattern, value):
+                value = _from_pattern(pattern, value, self.rng)
+            lo, hi = schema.get("minLength"), schema.get("maxLength")
+            if isinstance(hi, int) and len(value) > hi:
+                value = value[:hi]
+            if isinstance(lo, int) and len(value) < lo:
+                value = value + "".join(self.rng.choices(string.ascii_lowercase, k=lo - len(value)))
         return value
+
+
+@lru_cache(maxsize=8)
+def _mimesis(name: str):
+    import mimesis
+
+    return getattr(mimesis, name)()
+
+
+def mimesis_provider(name: str, rng):
+    """A mimesis provider (loaded once: its data sets are large), reseeded from the dialogue's generator."""
+    provider = _mimesis(name)
+    provider.reseed(rng.randrange(2**31))
+    return provider
+
+
+SELF_ROLES = {"passenger", "guest", "traveler", "traveller", "customer", "user", "billing", "holder", "cardholder",
+              "payer", "buyer", "driver", "primary", "lead", "account", "my", "owner", "applicant", "patient",
+              "student", "booker", "sender", "from", "organizer", "requester"}
+
+
+def kind_is_person(schema: dict, name: str) -> bool:
+    return classify(name, schema).name in ("person_name", "email", "phone", "username", "first_name", "last_name")
+
+
+def reshape(example: Any, rng) -> Any:
+    """A value of the same shape as a spec's example: digits for digits, letters for letters."""
+    if isinstance(example, bool) or not isinstance(example, (str, int, float)):
+        return example
+    if isinstance(example, (int, float)):
+        return example
+    if len(example) > 40 or " " in example.strip():
+        return example
+    out = []
+    for ch in example:
+        if ch.isdigit():
+            out.append(rng.choice(string.digits))
+        elif ch.isupper() and ch.isascii():
+            out.append(rng.choice(string.ascii_uppercase))
+        elif ch.islower() and ch.isascii():
+            out.append(rng.choice(string.ascii_lowercase))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _matches(pattern: str, value: str) -> bool:
+    try:
+        return re.search(pattern, value) is not None
+    except re.error:
+        return True
+
+
+def _from_pattern(pattern: str, value: str, rng) -> str:
+    """The common simple patterns (`^[A-Z]{3}$`, `^[0-9]{4}$`): a value that matches; else the value."""
+    m = re.fullmatch(r"\^?\[([A-Za-z0-9\-]+)\]\{(\d+)(?:,(\d+))?\}\$?", pattern)
+    if not m:
+        return value
+    chars = "".join(string.ascii_uppercase if r == "A-Z" else string.ascii_lowercase if r == "a-z" else string.digits
+                    if r == "0-9" else "" for r in re.findall(r"A-Z|a-z|0-9", m.group(1))) or string.ascii_uppercase
+    n = int(m.group(2))
+    upper = "".join(ch for ch in value.upper() if ch in chars)
+    return upper[:n] if len(upper) >= n else "".join(rng.choice(chars) for _ in range(n))

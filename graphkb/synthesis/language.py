@@ -1,0 +1,1019 @@
+"""The offline backend's language: user and assistant turns written from the plan's intents, the
+entities and the values (never from a tool's description), the way people say them ("this Friday",
+"two of us", "Spain", "under 200 dollars"), varied by persona and turn. The assistant says what it
+is about to do when that is natural, summarizes results by what matters to the goal, asks one clear
+question when a value is missing, and says what it can do instead when it cannot help.
+
+It is templated language: varied, grounded and consistent with the world, but recognisably so. A chat
+model (`--llm`) writes natural language from the same plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+from ..texts import humanize, words
+from .fields import Kind, classify
+from .plan import Call, Choice, Plan, ToolDef, Turn
+from .simulate import arg_kinds, value_at
+
+# Things people call theirs ("my order"); other things are "the" thing ("the exchange rate").
+HELD = {"booking", "reservation", "order", "ticket", "account", "profile", "cart", "subscription", "calendar",
+        "document", "contact", "task", "reminder", "alarm", "event", "note", "flight", "trip", "payment", "invoice",
+        "shipment", "parcel", "package", "appointment", "playlist", "file", "folder", "card", "method", "inbox"}
+# Entities that are other people, not the user.
+OTHERS = {"contact", "person", "people", "recipient", "friend", "employee", "member", "attendee", "invitee", "customer",
+          "lead", "client", "user"}
+# Verbs whose tool names run the words together (`checkout`): how people say them.
+PARTICLE_VERBS = {"checkout": "check out", "login": "log in", "logout": "log out", "signup": "sign up",
+                  "signin": "sign in", "setup": "set up", "pickup": "pick up"}
+# Kinds said as a run of phrases ("from Tampa to Paris on Friday for two people").
+FLOW = {"city", "iata", "date", "datetime", "time", "count", "money", "rating", "country", "country_code", "currency",
+        "language", "duration", "query", "category"}
+# Verbs from tool names that people use as they are ("book a flight", "send an email").
+HUMAN_VERBS = {"book", "send", "add", "schedule", "reserve", "order", "place", "log", "register", "submit", "share",
+               "invite", "transfer", "pay", "rent", "subscribe", "post", "upload", "request", "apply", "start",
+               "cancel", "delete", "remove", "track", "convert", "translate", "calculate", "check", "find", "search",
+               "refund", "confirm", "move", "rename", "archive", "complete", "approve", "reply", "buy", "record",
+               "export", "download", "print", "sign", "follow", "reschedule", "geocode", "estimate", "compare"}
+OP_VERBS = {"create": ("create", "set up", "make", "add"), "update": ("update", "change"),
+            "delete": ("delete", "remove"), "cancel": ("cancel",), "action": ("run",)}
+
+
+@lru_cache(maxsize=4096)
+def plural(noun: str) -> str:
+    import inflection
+
+    ws = noun.split()
+    return " ".join([*ws[:-1], inflection.pluralize(ws[-1])]) if ws else noun
+
+
+def article(noun: str) -> str:
+    """`a flight`, `an event`, `a user`, `an hour`."""
+    first = noun.lower()
+    vowel = first[:1] in "aeiou" and not first.startswith(("uni", "use", "usu", "eu", "one", "ua")) \
+        or first.startswith(("hour", "honest", "honor", "honour"))
+    return f"{'an' if vowel else 'a'} {noun}"
+
+
+def ordinal_word(n: int) -> str:
+    from num2words import num2words
+
+    return num2words(n, to="ordinal")
+
+
+def tool_verb(tool: ToolDef) -> str:
+    """The verb a person would use for what the tool does (`bookFlight` -> `book`)."""
+    for w in words(tool.name)[:3]:
+        if w in HUMAN_VERBS:
+            return w
+        if w in PARTICLE_VERBS:
+            return PARTICLE_VERBS[w]
+    return OP_VERBS.get(tool.op, ("use",))[0]
+
+
+def tool_object(tool: ToolDef) -> str:
+    """What the tool's verb acts on, as a person says it (`bookFlight` -> `flight`, `Dine_Out_book_table`
+    -> `table`)."""
+    from ..specs.semantics import _entity_from, _name_words
+
+    verb = tool_verb(tool)
+    ws = _name_words(tool.name, None)
+    if verb in ws:
+        after = _entity_from(ws[ws.index(verb) + 1:])
+        if after and tool.op == "create":
+            return after
+    return tool.entity
+
+
+# ---- values as people say them --------------------------------------------------------------------------
+def money(value: Any, currency: str = "USD") -> str:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return str(value)
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥", "INR": "₹", "BRL": "R$",
+              "MXN": "MX$"}.get(currency)
+    amount = f"{value:,.2f}".replace(".00", "") if isinstance(value, float) else f"{value:,}"
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+def when(value: Any, today: dt.date | None = None) -> str:
+    """A date or time as people write it: `Friday, December 4 at 9:30 am`."""
+    if not isinstance(value, str):
+        return str(value)
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2}))?", value)
+    if not m:
+        t = re.match(r"^(\d{1,2}):(\d{2})", value)
+        return clock(int(t.group(1)), int(t.group(2))) if t else value
+    day = dt.date.fromisoformat(m.group(1))
+    text = f"{day:%A}, {day:%B} {day.day}"
+    if today and day.year != today.year:
+        text += f", {day.year}"
+    if m.group(2):
+        text += f" at {clock(int(m.group(2)), int(m.group(3)))}"
+    return text
+
+
+def clock(hour: int, minute: int) -> str:
+    return f"{hour % 12 or 12}:{minute:02d} {'am' if hour < 12 else 'pm'}"
+
+
+UNITS = {"kg": "kg", "km": "km", "mi": "miles", "c": "°C", "f": "°F", "min": "minutes", "mins": "minutes",
+         "minutes": "minutes", "hours": "hours", "pct": "%", "percent": "%", "mb": "MB", "gb": "GB", "kb": "KB",
+         "m": "m", "cm": "cm", "lbs": "lb", "usd": "", "eur": "", "gbp": ""}
+
+
+def field_label(key: str) -> str:
+    """A field's name as a person says it, without its unit: `baggage_allowance_kg` -> `baggage allowance`."""
+    ws = words(key.split(".")[-1])
+    while len(ws) > 1 and ws[-1] in UNITS:
+        ws = ws[:-1]
+    return " ".join(ws)
+
+
+def shown(key: str, value: Any, currency: str, today: dt.date | None = None, entity: str = "") -> str:
+    """An output value in prose."""
+    kind = classify(key, {"type": "number" if isinstance(value, (int, float)) and not isinstance(value, bool)
+                          else "string"}, entity, entity)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if kind.name == "money":
+        cur = "USD" if "usd" in words(key) else "EUR" if "eur" in words(key) else currency
+        return money(value, cur)
+    if kind.name in ("date", "datetime", "time"):
+        return when(value, today)
+    if kind.name == "percent":
+        return f"{value}%"
+    if kind.name == "temperature":
+        return f"{value}°C" if "f" not in words(key) else f"{value}°F"
+    if kind.name == "rating":
+        return f"{value}"
+    unit = next((UNITS[w] for w in reversed(words(key.split(".")[-1])) if w in UNITS and UNITS[w]), None)
+    if unit and isinstance(value, (int, float)):
+        return f"{value}{unit}" if unit in ("%", "°C", "°F") else f"{value} {unit}"
+    if isinstance(value, list):
+        return ", ".join(shown(key, v, currency, today, entity) for v in value[:4])
+    return str(value)
+
+
+# ---- one realization of a plan ---------------------------------------------------------------------------
+class Speaker:
+    def __init__(self, plan: Plan, tools: dict[str, ToolDef], rng):
+        self.plan, self.tools, self.rng = plan, tools, rng
+        self.today = dt.date.fromisoformat(plan.today)
+        self.currency = plan.world["user"]["currency"]
+        self.style = plan.persona.style
+        self.user_named = False  # the user said their own name
+        self.calls = {c.id: c for c in plan.calls}
+        self.said: set[str] = set()  # "call.param" already stated
+        self.values_said: set[str] = set()  # values the user has stated (no need to repeat them)
+
+    # ---- small helpers -----------------------------------------------------------------------------
+    def pick(self, *options: str) -> str:
+        return self.rng.choice(options)
+
+    def call(self, cid: str) -> Call:
+        return self.calls[cid]
+
+    def tool(self, cid: str) -> ToolDef:
+        return self.tools[self.calls[cid].tool]
+
+    def noun(self, cid: str) -> str:
+        return humanize(tool_object(self.tool(cid)))
+
+    def kinds(self, cid: str) -> dict[str, Kind]:
+        return arg_kinds(self.tool(cid).info())
+
+    def value_text(self, cid: str, name: str, value: Any = None) -> str:
+        """How the user says an argument's value (literally, or as planned: `this Friday`)."""
+        arg = self.call(cid).args.get(name)
+        value = (arg.value if arg else None) if value is None else value
+        if arg and arg.said and value == arg.value:
+            return arg.said
+        kind = self.kinds(cid)[name]
+        if isinstance(value, list):
+            return _join([str(v) for v in value])
+        if isinstance(value, str) and re.fullmatch(r"[a-z0-9]+([_-][a-z0-9]+)+", value) and kind.name not in ("id",):
+            return re.sub(r"[_-]", " ", value)  # an enum value in words
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if kind.name in ("money",) and isinstance(value, (int, float)):
+            amount = f"{value:g}"
+            code = self.currency_of(cid)
+            if any(self.kinds(cid)[n].name == "currency" for n in self.call(cid).args):
+                return f"{amount} {_currency_word(code)}"  # says the currency argument too
+            return self.pick(f"{amount} {_currency_word(code)}",
+                             f"{_symbol(code)}{amount}" if _symbol(code) else f"{amount} {code}")
+        return str(value)
+
+    def phrase(self, cid: str, name: str, value: Any = None) -> str:
+        """An argument as part of a request: `from Tampa`, `for two people`, `on December 4`."""
+        kind = self.kinds(cid)[name]
+        text = self.value_text(cid, name, value)
+        k, role = kind.name, kind.role
+        ws = words(name)
+        label = humanize(name)
+        if k in ("city", "iata"):
+            if role == "origin":
+                return self.pick(f"from {text}", f"leaving from {text}", f"out of {text}")
+            if role == "destination":
+                return self.pick(f"to {text}", f"going to {text}")
+            return self.pick(f"in {text}", f"around {text}", f"near {text}")
+        if k in ("date", "datetime"):
+            text = text if not re.match(r"^(on|this) ", text) else text
+            lead = "" if re.match(r"^(on|this|today|tomorrow) ", text + " ") else "on "
+            if role == "start":
+                return self.pick(f"from {text}", f"starting {text}", f"from {text}")
+            if "due" in ws or "deadline" in ws:
+                return self.pick(f"due {text}", f"for {text}")
+            if role == "end":
+                same_day = self._same_day_end(cid, name)
+                if same_day:
+                    return self.pick(f"to {same_day}", f"until {same_day}")
+                return self.pick(f"until {text}", f"to {text}")
+            return f"{lead}{text}" if k == "date" else f"{lead}{text}"
+        if k == "time":
+            return f"at {text}"
+        if k == "count":
+            who = kind.entity if kind.entity and kind.entity not in ("party", "size", "number", "quantity", "qty") else ""
+            if who in ("passengers", "guests", "people", "persons", "travelers", "travellers", "adults", "pax", "party"):
+                return self.pick(f"for {text} {'people' if who in ('party', 'pax', 'persons') else who}",
+                                 f"for {text} {who}")
+            if "party" in ws or "size" in ws:
+                return self.pick(f"for {text} people", f"for a party of {text}")
+            if who:
+                return self.pick(f"{text} {who}", f"{label}: {text}")
+            return self.pick(f"{label} {text}", f"{text} of them")
+        if k == "money":
+            if role == "max":
+                return self.pick(f"under {text}", f"for no more than {text}", f"with a budget of {text}")
+            if role == "min":
+                return f"over {text}"
+            return self.pick(f"for {text}", f"of {text}") if set(ws) & {"amount", "total", "price", "value"} \
+                else self.pick(f"for {text}", f"{label} {text}")
+        if k == "rating":
+            return self.pick(f"rated at least {text}", f"with a rating of {text} or more") if role == "min" \
+                else f"rated {text}"
+        if k == "person_name":
+            if self.call(cid).op == "create" and not (set(words(self.call(cid).entity)) & OTHERS):
+                return self.pick(f"for {text}", f"in the name of {text}", f"under the name {text}")
+            return self.pick(f"named {text}", f"for {text}", f"called {text}")
+        if k == "email":
+            if isinstance(self.call(cid).args.get(name) and self.call(cid).args[name].value, list) or \
+                    set(ws) & {"attendees", "attendee", "invitees", "guests", "participants", "to", "cc", "recipients"}:
+                return self.pick(f"inviting {text}", f"with {text}", f"for {text}")
+            return self.pick(f"with the email {text}", f"email {text}", f"at {text}")
+        if k == "phone":
+            return self.pick(f"phone {text}", f"whose number is {text}", f"on {text}")
+        if k in ("title",):
+            return self.pick(f'called "{text}"', f'titled "{text}"', f'named "{text}"')
+        if k == "label":
+            return self.pick(f'"{text}"', f"named {text}") if kind.entity not in ("restaurant", "hotel") else f"at {text}"
+        if k == "text":
+            if role == "reason":
+                return self.pick(f"because it's {text}", f"(reason: {text})") if " " not in text or len(text) < 20 \
+                    else self.pick(f'because "{text}"', f'- reason: "{text}"')
+            return self.pick(f'saying "{text}"', f'that says "{text}"') if role in (
+                "message", "body", "content", "text") else self.pick(f'with the note "{text}"', f'({label}: "{text}")')
+        if k == "query":
+            return self.pick(f'about "{text}"', f'matching "{text}"', f'for "{text}"', f"with {text} in them")
+        if k == "category":
+            return self.pick(f"({label}: {text})", f"in {text}", f"{label} {text}")
+        if k in ("address", "street") and set(ws) & {"shipping", "delivery", "billing"}:
+            return self.pick(f"shipping to {text}", f"to {text}") if "billing" not in ws else f"billed to {text}"
+        if k == "currency" and role == "destination":
+            return self.pick(f"to {text}", f"into {text}")
+        if k == "currency" and role == "origin":
+            return f"from {text}"
+        if k == "country_code" or k == "country":
+            return self.pick(f"in {text}", f"for {text}")
+        if k == "currency":
+            return self.pick(f"in {text}", f"paid in {text}")
+        if k == "language":
+            return f"in {text}"
+        if k == "duration":
+            unit = kind.role if kind.role in ("minutes", "hours", "nights", "days", "weeks") else "minutes"
+            return self.pick(f"for {text} {unit}", f"{text} {unit} long")
+        if k == "id":
+            return self.pick(f"({label} {text})", f"- the {label} is {text}", f"number {text}")
+        return self.pick(f"with {label} {text}", f"({label}: {text})", f"{label} {text}")
+
+    def _same_day_end(self, cid: str, name: str) -> str | None:
+        """For an end on the day its start is said, just its time ("from Friday at 9:00 am to 10:30 am")."""
+        kinds = self.kinds(cid)
+        call = self.call(cid)
+        end = call.args[name].value
+        start = next((a.value for n, a in call.args.items() if kinds[n].role == "start" and kinds[n].name == "datetime"
+                      and a.source == "user"), None)
+        if kinds[name].name != "datetime" or not isinstance(start, str) or not isinstance(end, str) \
+                or start[:10] != end[:10] or len(end) < 16:
+            return None
+        return clock(int(end[11:13]), int(end[14:16]))
+
+    def phrases(self, cid: str, names: list[str], values: dict[str, Any] | None = None) -> str:
+        kinds = self.kinds(cid)
+        people = any(kinds[n].name == "person_name" for n in names)
+        flow, details = [], []  # places, times and amounts run on; names, emails and notes are listed
+        order = sorted(names, key=lambda n: (kinds[n].name not in FLOW, kinds[n].name == "email",
+                                             {"origin": 0, "destination": 1}.get(kinds[n].role, 2),
+                                             {"start": 0, "end": 1}.get(kinds[n].role, 2)))
+        for n in order:
+            if n not in self.call(cid).args and (values or {}).get(n) is None:
+                continue
+            if people and kinds[n].name == "email":
+                details.append(f"({self.value_text(cid, n, (values or {}).get(n))})")
+            elif kinds[n].name in FLOW:
+                flow.append(self.phrase(cid, n, (values or {}).get(n)))
+            else:
+                details.append(self.phrase(cid, n, (values or {}).get(n)))
+        parts = [" ".join(flow)] if flow else []
+        if details:
+            merged = []
+            for d in details:  # an email in brackets follows the name it belongs to
+                if d.startswith("(") and merged:
+                    merged[-1] += f" {d}"
+                else:
+                    merged.append(d)
+            parts.append(_join(merged) if not flow else ", " + _join(merged) if len(merged) > 1 else merged[0])
+        text = " ".join(parts).replace(" , ", ", ")
+        for n in names:
+            self.said.add(f"{cid}.{n}")
+            value = (values or {}).get(n, getattr(self.call(cid).args.get(n), "value", None))
+            self.values_said.add(_key(value))
+            if kinds[n].name == "currency" or kinds[n].name == "money":
+                self.values_said.add(_key(self.currency_of(cid)))
+            if kinds[n].name == "person_name" and value == self.plan.world["user"]["name"]:
+                self.user_named = True
+        return text
+
+    def user_args(self, cid: str, withheld: list[str]) -> list[str]:
+        from .plan import own_id
+
+        kinds = self.kinds(cid)
+        out = [n for n, a in self.call(cid).args.items() if a.source == "user" and f"{cid}.{n}" not in withheld
+               and _key(a.value) not in self.values_said and not own_id(kinds[n], n)]
+        money = [n for n in out if kinds[n].name == "money"]
+        # "177 US dollars" says the currency too
+        return [n for n in out if not (money and kinds[n].name == "currency")]
+
+    def currency_of(self, cid: str) -> str:
+        call = self.call(cid)
+        return next((a.value for n, a in call.args.items() if self.kinds(cid)[n].name == "currency"
+                     and isinstance(a.value, str)), self.currency)
+
+    # ---- user ----------------------------------------------------------------------------------------
+    def opener(self, first: bool) -> str:
+        if not first:
+            return ""
+        if self.style == "terse":
+            return self.pick("", "", "Hi.")
+        if self.style == "polite":
+            return self.pick("Hi,", "Hello,", "Good morning,", "Hi there,", "Hello there,")
+        return self.pick("Hey!", "Hi there!", "Morning!", "Hey, quick one.", "Hi!", "Hello!")
+
+    def context(self) -> str:
+        """A sentence of situation a chatty user volunteers."""
+        w = self.plan.world
+        dest = w.get("trip_destination", {}).get("city")
+        options = [f"I'm sorting out a few things for {dest} this week." if dest else "I'm sorting out my week.",
+                   f"I'm planning a trip to {dest}." if dest else "I'm trying to get organised.",
+                   "I've got a busy few days ahead.", "Trying to get this done before lunch."]
+        return self.pick(*options)
+
+    def request(self, cids: list[str], withheld: list[str], first: bool, kind: str) -> str:
+        """What the user asks for: the first call's intent with its values, then what follows."""
+        parts = []
+        for n, cid in enumerate(cids):
+            names = self.user_args(cid, withheld)
+            values = {}
+            failure = self.call(cid).failure
+            if failure and failure.kind in ("not_found", "empty") and failure.param:
+                # the user says what the failing attempt used (the wrong reference, the filter)
+                values[failure.param] = failure.args.get(failure.param)
+                if failure.param not in names:
+                    names.append(failure.param)
+            parts.append(self.ask(cid, names, values, n > 0))
+        text = " ".join(p for p in parts if p)
+        lead = self.opener(first)
+        if first and self.style == "chatty" and self.rng.random() < 0.5:
+            lead = f"{lead} {self.context()}".strip()
+        if lead.endswith(",") and text:
+            text = text[0].lower() + text[1:] if not text.startswith("I ") and not text.startswith("I'") else text
+        return _sentence(f"{lead} {text}".strip())
+
+    def ask(self, cid: str, names: list[str], values: dict, then: bool) -> str:
+        """One call's intent as a request."""
+        call, tool = self.call(cid), self.tool(cid)
+        op = call.op
+        noun = self.noun(cid)
+        kinds = self.kinds(cid)
+        ids = [n for n in names if kinds[n].name == "id"]
+        rest = [n for n in names if n not in ids]
+        mods = self.phrases(cid, rest, values)
+        ref = self.reference(cid, ids, values)
+        verb = tool_verb(tool)
+        lead = self.pick("Then ", "After that, ", "And ", "Also, ") if then else ""
+        polite = self.style == "polite"
+        if op == "search":
+            core = self.pick(f"I'm looking for {plural(noun)} {mods}", f"can you find {plural(noun)} {mods}?",
+                             f"could you look up {plural(noun)} {mods}?", f"are there any {plural(noun)} {mods}?",
+                             f"I need {article(noun)} {mods}", f"please search for {plural(noun)} {mods}",
+                             f"what {plural(noun)} are there {mods}?", f"find me {article(noun)} {mods}",
+                             f"show me {plural(noun)} {mods}")
+        elif op == "list":
+            core = self.pick(f"what {plural(noun)} do I have {mods}?", f"can you list my {plural(noun)} {mods}?",
+                             f"show me my {plural(noun)} {mods}", f"which {plural(noun)} are there {mods}?",
+                             f"pull up my {plural(noun)} {mods}")
+        elif op == "read":
+            if ref == "it":
+                core = self.pick(f"can you pull it up {mods}?", f"what are its details {mods}?",
+                                 f"can you check it for me {mods}?", f"tell me more about it {mods}",
+                                 f"what does it look like {mods}?")
+            elif not ids and any(a.source == "tool" for a in call.args.values()) and ref != "it" \
+                    and not any(a.source == "tool" and kinds[n].name == "id" for n, a in call.args.items()):
+                core = self.pick(f"what's the {noun} there {mods}?", f"can you check the {noun} for it {mods}?",
+                                 f"how about the {noun} there {mods}?")
+            else:
+                core = self.pick(f"can you pull up {ref} {mods}?", f"can you check {ref} for me {mods}?",
+                                 f"I'd like to see {ref} {mods}", f"what's {ref} {mods}?") if ref.startswith("the ") \
+                    and " for " in ref else \
+                    self.pick(f"can you pull up {ref} {mods}?", f"what are the details of {ref} {mods}?",
+                              f"can you check {ref} for me {mods}?", f"I'd like to see {ref} {mods}",
+                              f"tell me more about {ref} {mods}", f"what does {ref} look like {mods}?")
+        elif op == "create":
+            back = [n for n, a in call.args.items() if a.source == "tool" and kinds[n].name == "id"
+                    and kinds[n].entity == noun.split()[-1]]
+            obj = ref if ids else self.pick("it", f"that {noun}", f"the {noun}") if back else f"{article(noun)}"
+            if any(a.source == "tool" and kinds[n].name in ("email", "phone", "username") for n, a in call.args.items()):
+                obj += self.pick(" to them", " to that person")
+            core = self.pick(f"{verb} {obj} {mods}", f"please {verb} {obj} {mods}", f"I'd like to {verb} {obj} {mods}",
+                             f"can you {verb} {obj} {mods}?", f"could you {verb} {obj} for me {mods}?",
+                             f"I want to {verb} {obj} {mods}", f"I need to {verb} {obj} {mods}")
+        elif op == "update" and verb in PARTICLE_VERBS.values():
+            core = self.pick(f"let's {verb} {mods}", f"can you {verb} {mods}?", f"I'm ready to {verb} {mods}")
+        elif op == "update" and verb in ("add", "attach", "assign", "invite", "move", "share", "transfer"):
+            counts = [n for n in rest if kinds[n].name == "count"]
+            what = self.phrases(cid, counts, values).replace("for ", "") if counts else "it"
+            others = self.phrases(cid, [n for n in rest if n not in counts], values)
+            prep = "with" if verb in ("share",) else "to"
+            core = self.pick(f"please {verb} {what} {prep} {ref} {others}", f"can you {verb} {what} {prep} {ref} {others}?")
+        elif op == "update":
+            change = self.changes(cid, rest, values) if rest else ""
+            core = self.pick(f"can you update {ref}: {change}?", f"please change {ref}: {change}",
+                             f"for {ref}, {change}, please", f"could you update {ref} so that {change}?")
+        elif op == "delete":
+            core = self.pick(f"please delete {ref} {mods}", f"can you remove {ref} {mods}?",
+                             f"I want to get rid of {ref} {mods}", f"delete {ref} {mods}")
+        elif op == "cancel":
+            core = self.pick(f"I need to cancel {ref} {mods}", f"please cancel {ref} {mods}",
+                             f"can you cancel {ref} {mods}?", f"I have to cancel {ref} {mods}")
+        else:
+            found = [a for a in call.args.values() if a.source == "tool"]
+            obj = ref if ids else ("that" if found and not rest else "" if rest else noun)
+            core = self.pick(f"can you {verb} {obj} {mods}?", f"please {verb} {obj} {mods}",
+                             f"I need to {verb} {obj} {mods}", f"could you {verb} {obj} {mods} for me?")
+        if polite and not core.endswith("?") and not core.startswith(("please", "I", "let's")):
+            core = f"please {core}"
+        return _sentence(lead + _tidy(core))
+
+    def changes(self, cid: str, names: list[str], values: dict) -> str:
+        """What an update changes: `set the location to Oslo and the title to "Offsite"`."""
+        parts = []
+        for n in names:
+            value = self.value_text(cid, n, values.get(n))
+            parts.append(self.pick(f"set the {humanize(n)} to {value}", f"make the {humanize(n)} {value}",
+                                   f"the {humanize(n)} should be {value}"))
+            self.said.add(f"{cid}.{n}")
+            self.values_said.add(_key(values.get(n, getattr(self.call(cid).args.get(n), "value", None))))
+        return _join(parts)
+
+    def reference(self, cid: str, ids: list[str], values: dict) -> str:
+        """`the booking MVV6Y7`, `my order ord_123`, or `it` when the id came from a result."""
+        noun = self.noun(cid)
+        call = self.call(cid)
+        if ids:
+            name = ids[0]
+            value = values.get(name, call.args[name].value)
+            return self.pick(f"my {noun} {value}", f"the {noun} {value}", f"{noun} {value}",
+                             f"my {noun} (reference {value})")
+        kinds = self.kinds(cid)
+        own = [n for n, a in call.args.items() if a.source == "tool" and kinds[n].name == "id"
+               and kinds[n].entity == noun.split()[-1]]
+        if own:
+            return self.pick("it", "it", f"that {noun}")
+        other = [n for n, a in call.args.items() if a.source == "tool" and kinds[n].name == "id"]
+        if other:
+            return self.pick(f"the {noun} for it", f"the {noun} for that one")
+        from_tool = [a for a in call.args.values() if a.source == "tool"]
+        if from_tool:
+            return self.pick(f"the {noun} there", f"the {noun} for it")
+        if noun.split()[-1] in HELD:
+            return self.pick(f"my {noun}", f"the {noun}")
+        return f"the {noun}"
+
+    def choose(self, choices: list[Choice]) -> str:
+        """What the user picks, and why: "The cheapest one works for me." / "The 9:30 slot and Hotel Pinto."""
+        picks = [c for c in choices if c.by == "user"]
+        if not picks:
+            return ""
+        if len(picks) == 1:
+            return self._choose_one(picks[0], self.list_noun(picks[0]), alone=True)
+        return _sentence(_join([self._choose_one(c, self.list_noun(c), alone=False) for c in picks]))
+
+    def list_noun(self, choice: Choice) -> str:
+        """What the chosen list holds: `order.items` -> `item`, `flights` -> `flight`."""
+        from ..specs.semantics import singular
+        from ..texts import CONTAINERS
+
+        last = words(choice.path.split(".")[-1]) if choice.path else []
+        if last and last[-1] not in CONTAINERS:
+            return humanize(singular(last[-1]))
+        return self.noun(choice.call)
+
+    def _choose_one(self, choice: Choice, noun: str, alone: bool) -> str:
+        item = choice.item
+        name = _label_of(item)
+        price = next((shown(k, v, _currency_field(item) or self.currency) for k, v in item.items()
+                      if classify(k, {"type": "number"}).name == "money" and isinstance(v, (int, float))), None)
+        time = next((when(v).split(" at ")[-1] for k, v in item.items() if isinstance(v, str)
+                     and classify(k, {"type": "string"}).name in ("datetime", "time") and ":" in v), None)
+        ordinal = ordinal_word(choice.index + 1)
+        if not alone:
+            return {"cheapest": f"the cheapest {noun}", "earliest": f"the earliest {noun}",
+                    "latest": f"the latest {noun}", "best_rated": f"the best-rated {noun}",
+                    "named": name or f"the {ordinal} {noun}", "only": f"that {noun}"}.get(choice.reason,
+                                                                                       f"the {ordinal} {noun}")
+        if choice.reason == "cheapest":
+            return self.pick("The cheapest one works for me.", f"Let's go with the cheapest, {price}." if price else
+                             "Let's go with the cheapest.", "I'll take the cheapest option.",
+                             f"The {price} one, please." if price else "The cheapest, please.")
+        if choice.reason == "earliest":
+            return self.pick("The earliest one, please.", f"The {time} one works best." if time else
+                             "The earliest works best.", "Let's do the earlier one.")
+        if choice.reason == "latest":
+            return self.pick("The later one suits me better.", f"I'd prefer the {time} one." if time else
+                             f"I'd prefer the last {noun}.")
+        if choice.reason == "best_rated":
+            return self.pick("The best-rated one, please.", "Let's go with the one with the best reviews.",
+                             f"I'll take the highest-rated {noun}.")
+        if choice.reason == "named" and name:
+            return self.pick(f"{name} sounds good.", f"Let's go with {name}.", f"I like {name}.",
+                             f"{name}, please.")
+        if choice.reason == "only":
+            return self.pick("That works.", "Sounds good.", "Great, that's the one.")
+        return self.pick(f"The {ordinal} one looks good.", f"Let's take the {ordinal} one.",
+                         f"I'll go with the {ordinal} {noun}.")
+
+    def follow(self, cids: list[str], withheld: list[str], choices: list[Choice], kind: str) -> str:
+        """A turn that builds on what the assistant found."""
+        head = ""
+        if kind == "choose" and choices:
+            head = self.choose(choices)
+        elif kind == "follow_up":
+            head = self.pick("", "Great.", "Perfect.", "Thanks.", "Okay.", "Nice.", "Good.")
+        elif kind == "topic_shift":
+            head = self.pick("Also, something else:", "One more thing.", "Separately,", "While I have you,", "Oh, and",
+                             "Different question:", "Another thing:")
+        asks = [self.ask(cid, self.user_args(cid, withheld), {}, n > 0) for n, cid in enumerate(cids)]
+        if head and not head.endswith((".", "!", "?")) and asks and not asks[0].startswith(("I ", "I'")):
+            asks[0] = asks[0][:1].lower() + asks[0][1:]
+        return _sentence(" ".join(x for x in [head, *asks] if x))
+
+    def user(self, turn: Turn, first: bool, withheld: list[str]) -> str:
+        cids = [cid for step in turn.steps for cid in step]
+        if turn.kind == "chitchat":
+            return self.pick("Thanks, that's all I needed!", "Perfect, thank you.", "Great, thanks for your help.",
+                             "That's everything, cheers.", "Brilliant, thanks!", "Thanks a lot, that sorts it.",
+                             "Okay, that's it for now. Thanks!")
+        if turn.kind == "unserved":
+            return self.pick(f"Can you also {turn.intent}?", f"One more thing: could you {turn.intent}?",
+                             f"Oh, and could you {turn.intent}?", f"Any chance you could {turn.intent}?")
+        if turn.kind == "question":
+            field = (turn.asks or "").split(".")[-1].replace("[]", "")
+            label = humanize(field)
+            return self.pick(f"What's the {label}?", f"And the {label}?", f"Quick question, what is the {label}?",
+                             f"Can you tell me the {label}?", f"What {label} does it have?")
+        if turn.kind == "clarify":
+            return self.answer(turn.gives)
+        if turn.kind == "retry":
+            if turn.gives:
+                cid, name = turn.gives[0].split(".", 1)
+                value = self.value_text(cid, name)
+                return self.pick(f"Sorry, my mistake. It's {value}.", f"Oops, it should be {value}.",
+                                 f"Let me check... it's {value}.", f"Ah, I mixed it up: {value}.")
+            return self.pick("Yes, please do.", "Sure, go ahead without it.", "Okay, try that.", "Yes please.")
+        if turn.kind == "correct":
+            cid, name = turn.gives[0].split(".", 1)
+            text = self.phrase(cid, name)
+            return self.pick(f"Sorry, I meant {text}.", f"Actually, can you make that {text}?",
+                             f"Oh wait, it should be {text}, not what I said.", f"Hmm, let's try {text} instead.")
+        cids = [cid for step in self.plan.asked(turn) for cid in step]
+        if not cids:
+            return self.pick("Can you help me with something?", "I need a hand with something.")
+        if turn.kind in ("request",):
+            return self.request(cids, turn.withheld, first, turn.kind)
+        return self.follow(cids, turn.withheld, turn.choices, turn.kind)
+
+    def answer(self, gives: list[str]) -> str:
+        cid, name = gives[0].split(".", 1)
+        kind = self.kinds(cid)[name]
+        text = self.value_text(cid, name)
+        self.said.add(gives[0])
+        if kind.name == "person_name" and self.call(cid).args[name].value == self.plan.world["user"]["name"]:
+            self.user_named = True
+            return self.pick(f"It's for me, {text}.", f"{text}, that's me.", f"Put it under {text}.")
+        if kind.name in ("date", "datetime"):
+            return self.pick(f"{text[:1].upper()}{text[1:]}.", f"Let's say {text}.", f"{text[:1].upper()}{text[1:]} works.")
+        return self.pick(f"{text}.", f"It's {text}.", f"Use {text}.", f"Oh right, {text}.", f"{humanize(name).capitalize()}: {text}.")
+
+    # ---- assistant -------------------------------------------------------------------------------------
+    def preface(self, cids: list[str], retry: bool = False) -> str | None:
+        """What the assistant says as it calls a tool (often nothing)."""
+        if retry or self.rng.random() < 0.55:
+            return None
+        cid = cids[0]
+        op = self.call(cid).op
+        noun = self.noun(cid)
+        if op in ("search", "list"):
+            return self.pick(f"Let me look for {plural(noun)}.", "Let me check.", f"Searching {plural(noun)} now.",
+                             "One moment.", "Sure, checking now.")
+        if op == "read":
+            return self.pick(f"Let me pull up the {noun}.", "Checking the details.", "One moment.")
+        if op in ("create", "update"):
+            return self.pick(f"Sure, I'll {tool_verb(self.tool(cid))} that now.", "On it.", "Okay, doing that now.")
+        if op in ("cancel", "delete"):
+            return self.pick(f"Okay, I'll {op} it.", "Sure.")
+        return self.pick("Sure.", "One moment.", "Let me work that out.")
+
+    def retry_note(self, cid: str) -> str:
+        failure = self.call(cid).failure
+        if failure.kind == "transient":
+            return self.pick("That didn't go through; the service was briefly unavailable. Trying again.",
+                             "The service timed out, so I'm retrying.", "Temporary error on their side; one more try.")
+        value = self.call(cid).args[failure.param].value
+        return self.pick(f"It needs the {humanize(failure.param)} as {value}; retrying with that.",
+                         f"That format was rejected, so I'm sending {value} instead.",
+                         f"Retrying with {value}, the format the service expects.")
+
+    def after_failure(self, cid: str) -> str:
+        """The assistant's message when a call found nothing or did not find what the user named."""
+        failure = self.call(cid).failure
+        noun = self.noun(cid)
+        if failure.kind == "not_found":
+            wrong = failure.args.get(failure.param)
+            return self.pick(f"I couldn't find {article(noun)} with {humanize(failure.param)} {wrong}. "
+                             "Could you double-check it?",
+                             f"There's no {noun} under {wrong}. Is there a typo in it?")
+        value = failure.args.get(failure.param)
+        filt = self.phrase(cid, failure.param, value) if value is not None else ""
+        return self.pick(f"I didn't find any {plural(noun)} {filt}. Should I search again without that filter?",
+                         f"Nothing came up {filt}. Want me to drop the {humanize(failure.param)} and look again?")
+
+    def assistant(self, turn: Turn, next_turn: Turn | None) -> str:
+        if turn.kind == "chitchat":
+            name = f", {self.plan.world['user']['name'].split()[0]}" if self.user_named else ""
+            return self.pick(f"You're welcome{name}! Have a good day.", f"Glad I could help{name}.",
+                             "Anytime. Let me know if anything else comes up.", "Happy to help. Take care!")
+        if turn.kind == "unserved":
+            offers = _join([self.offer(self.tools[fn]) for fn in self.plan.tools[:2] if fn in self.tools])
+            what = _yours(turn.intent)
+            return self.pick(f"I'm afraid I can't {what}: that needs someone there in person. "
+                             f"I can {offers}, though.",
+                             f"Sorry, I can't {what} from here. What I can do is {offers}.",
+                             f"That one's outside what I can do, I'm afraid. I can {offers} if that helps.")
+        if turn.kind == "question":
+            call = self.call(turn.about)
+            value = value_at(call.output, turn.asks or "")
+            field = (turn.asks or "").split(".")[-1]
+            return self.pick(f"The {humanize(field)} is {shown(field, value, self.currency, self.today, call.entity)}.",
+                             f"It's {shown(field, value, self.currency, self.today, call.entity)}.")
+        if turn.withheld and not turn.steps:
+            return self.question(turn.withheld[0])
+        parts = []
+        for step in turn.steps:
+            for cid in step:
+                parts.append(self.summary(cid, turn))
+        if turn.fails:
+            parts.append(self.after_failure(turn.fails))
+        text = " ".join(p for p in parts if p)
+        shown_here = {cid for step in turn.steps for cid in step}
+        if next_turn is not None and next_turn.kind == "choose" and not turn.fails and \
+                any(c.by == "user" and c.call in shown_here for c in next_turn.choices):
+            text += " " + self.pick("Which one would you like?", "Which one should I go with?",
+                                    "Do any of these work for you?", "Let me know which you prefer.")
+        return text.strip() or "Done."
+
+    def offer(self, tool: ToolDef) -> str:
+        noun = humanize(tool_object(tool))
+        if tool.op == "search":
+            return f"search for {plural(noun)}"
+        if tool.op == "list":
+            return f"list your {plural(noun)}"
+        if tool.op == "read":
+            return f"look up {noun} details"
+        if tool.op in ("create", "action"):
+            return f"{tool_verb(tool)} {article(noun) if tool.op == 'create' else noun}"
+        return f"{tool.op} {plural(noun)}"
+
+    def question(self, withheld: str) -> str:
+        cid, name = withheld.split(".", 1)
+        kind = self.kinds(cid)[name]
+        label = humanize(name)
+        if kind.name == "person_name":
+            return self.pick("Sure. What name should I put it under?", "Happy to. Who is it for? I need a full name.")
+        if kind.name == "email":
+            return self.pick("Sure. Which email address should I use?", "What email should it go to?")
+        if kind.name in ("date", "datetime"):
+            return self.pick(f"Sure. Which day?", f"What date should I use for the {label}?")
+        if kind.name == "time":
+            return self.pick("What time?", "At what time?")
+        if kind.name == "count":
+            return self.pick(f"How many {kind.entity or 'people'}?", f"Sure. What {label} should I use?")
+        if kind.name in ("city", "iata"):
+            return self.pick(f"Which city?" if kind.role != "origin" else "Where are you leaving from?",
+                             f"Sure. What {label} should I use?")
+        return self.pick(f"Sure. What {label} should I use?", f"I can do that. What's the {label}?",
+                         f"Happy to. I just need the {label}.")
+
+    def summary(self, cid: str, turn: Turn) -> str:
+        """A call's result in prose, by what matters to the goal."""
+        call = self.call(cid)
+        out = call.output
+        noun = self.noun(cid)
+        op = call.op
+        ent = call.entity
+        if op in ("search", "list"):
+            items = _items(out)
+            if items is None:
+                return self._fields(out, ent, lead=f"Here's what I found for the {noun}:")
+            if not items:
+                return f"I didn't find any {plural(noun)}."
+            choice = next((c for c in turn.choices if c.call == cid), None)
+            day = _common_day(items)
+            shown_items = [self._item(x, ent, skip_day=day is not None) for x in items[:5]]
+            on = f" on {when(day, self.today)}" if day else ""
+            many = plural(noun) if len(items) != 1 else noun
+            head = self.pick(f"I found {len(items)} {many}{on}:", f"There {'are' if len(items) != 1 else 'is'} "
+                             f"{len(items)} {many}{on}:", f"Here is what I found{on}:",
+                             f"{len(items)} {many} came up{on}:")
+            more = f", and {len(items) - 5} more" if len(items) > 5 else ""
+            text = f"{head} {_join(shown_items)}{more}."
+            if choice and choice.by == "assistant":
+                text += " " + self._picked(choice, ent)
+            return text
+        if op == "read":
+            if isinstance(out, dict) and _label_key(_flat(out)):
+                return self.pick("", "Here it is: ", f"Found the {noun}: ") + self._item(out, ent, limit=5) + "."
+            return self._fields(out, ent, lead=self.pick(f"Here are the {noun} details:", f"The {noun}:", ""))
+        if op == "create":
+            verb = tool_verb(self.tool(cid))
+            past = _past(verb)
+            ident = _ident(out)
+            lead = self.pick(f"Done, the {noun} is {past}.", f"All set: your {noun} is {past}.",
+                             f"Your {noun} is {past}.", f"I've {past} the {noun}.")
+            tail = self._fields(out, ent, skip_ids=True, limit=3)
+            ref = self.pick(f"The reference is {ident}.", f"Your reference number is {ident}.",
+                            f"Confirmation: {ident}.") if ident and _human_id(ident) else ""
+            return f"{lead} {ref} {tail}".replace("  ", " ").strip()
+        if op == "update" and tool_verb(self.tool(cid)) in ("add", "attach", "assign", "invite", "move", "share"):
+            verb = tool_verb(self.tool(cid))
+            return f"{self.pick(f'{_past(verb).capitalize()} to the {noun}.', f'Done, {_past(verb)}.')} " \
+                   f"{self._fields(out, ent, skip_ids=True, limit=3)}".strip()
+        if op == "update":
+            verb = tool_verb(self.tool(cid))
+            done = self.pick("Updated.", "Done, it is updated.", "Changed.") if verb in ("update", "change") \
+                else self.pick(f"Done, {_past(verb)}.", f"All {_past(verb)}.") if verb in PARTICLE_VERBS.values() \
+                else self.pick(f"Done, the {noun} is {_past(verb)}.", f"I've {_past(verb)} the {noun}.")
+            ident = _ident(out)
+            ref = f"Your reference is {ident}." if ident and _human_id(ident) else ""
+            return f"{done} {ref} {self._fields(out, ent, skip_ids=True, limit=3)}".replace("  ", " ").strip()
+        if op in ("cancel", "delete"):
+            refund = next((f" {money(v, self.currency)} will be refunded." for k, v in _flat(out).items()
+                           if classify(k, {"type": "number"}).name == "money" and isinstance(v, (int, float))), "")
+            return self.pick(f"Your {noun} is {'cancelled' if op == 'cancel' else 'deleted'}.{refund}",
+                             f"Done, I've {'cancelled' if op == 'cancel' else 'deleted'} the {noun}.{refund}")
+        return self._fields(out, ent, lead=self.pick("Here's the result:", "Done:", ""))
+
+    def _picked(self, choice: Choice, entity: str) -> str:
+        label = _label_of(choice.item) or "it"
+        why = {"cheapest": "the cheapest", "earliest": "the earliest", "latest": "the latest",
+               "best_rated": "the best rated", "only": "the only one"}.get(choice.reason, "the one you asked for")
+        return self.pick(f"{label} is {why}, so I went with that.", f"I picked {label}, {why}.")
+
+    def _item(self, item: Any, entity: str, skip_day: bool = False, limit: int = 3) -> str:
+        """One result in a few words: its name, its times, its price, its rating."""
+        if not isinstance(item, dict):
+            return shown("value", item, self.currency, self.today, entity)
+        fields = _flat(item)
+        currency = _currency_field(fields) or self.currency
+        label_key = _label_key(fields)
+        parts: list[str] = []
+        span = _span(fields)
+        if span:
+            parts.append(_span_text(fields[span[0]], fields[span[1]], self.today, skip_day))
+        used = {label_key, *(span or ())}
+        for k, v in fields.items():
+            if k in used or not _speakable(k, v) or len(parts) >= limit:
+                continue
+            kind = classify(k.split(".")[-1], {"type": "number" if isinstance(v, (int, float)) else "string"})
+            if kind.name == "currency":
+                continue
+            if kind.name == "money":
+                parts.append(money(v, currency if "usd" not in words(k) else "USD"))
+            elif kind.name in ("datetime", "date", "time"):
+                parts.append(when(v, self.today))
+            elif kind.name == "rating":
+                parts.append(f"rated {v}")
+            elif isinstance(v, bool):
+                parts.append(field_label(k) if v else f"not {field_label(k)}")
+            else:
+                parts.append(f"{field_label(k)} {shown(k, v, currency, self.today, entity)}")
+        name = fields.get(label_key) if label_key else None
+        details = ", ".join(parts)
+        return f"{name} ({details})" if name and details else str(name or details)
+
+    def _fields(self, out: Any, entity: str, lead: str = "", skip_ids: bool = False, limit: int = 5) -> str:
+        fields = _flat(out)
+        currency = _currency_field(fields) or self.currency
+        fields = {k: v for k, v in fields.items() if classify(k.split(".")[-1], {"type": "string"}).name != "currency"}
+        parts = [f"{field_label(k)} {shown(k.split('.')[-1], v, currency, self.today, entity)}"
+                 for k, v in fields.items() if _speakable(k, v) and not (skip_ids and classify(k.split('.')[-1],
+                                                                                             {"type": "string"}).name == "id")][:limit]
+        if not parts:
+            return lead or ""
+        body = _join(parts)
+        return f"{lead} {body[:1].upper()}{body[1:]}.".strip()
+
+
+# ---- helpers --------------------------------------------------------------------------------------
+def _join(parts: list[str]) -> str:
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _currency_field(fields: dict) -> str | None:
+    for k, v in fields.items():
+        if isinstance(v, str) and classify(k.split(".")[-1], {"type": "string"}).name == "currency" and len(v) == 3:
+            return v
+    return None
+
+
+def _span(fields: dict) -> tuple[str, str] | None:
+    starts = [k for k, v in fields.items() if isinstance(v, str) and classify(k.split(".")[-1], {"type": "string"}).role
+              == "start" and re.match(r"\d{4}-\d{2}-\d{2}", v)]
+    ends = [k for k, v in fields.items() if isinstance(v, str) and classify(k.split(".")[-1], {"type": "string"}).role
+            == "end" and re.match(r"\d{4}-\d{2}-\d{2}", v)]
+    return (starts[0], ends[0]) if starts and ends else None
+
+
+def _span_text(start: str, end: str, today: dt.date, skip_day: bool) -> str:
+    if "T" in start and start[:10] == end[:10]:
+        s, e = when(start, today).split(" at ")[-1], when(end, today).split(" at ")[-1]
+        return f"{s} to {e}" if skip_day else f"{when(start[:10], today)}, {s} to {e}"
+    return f"{when(start, today)} to {when(end, today)}"
+
+
+def _common_day(items: list) -> str | None:
+    """The day every item is on, when they share one (a day's flights, a day's free slots)."""
+    days = set()
+    for x in items:
+        fields = _flat(x) if isinstance(x, dict) else {}
+        span = _span(fields)
+        if not span or "T" not in fields[span[0]]:
+            return None
+        days.add(fields[span[0]][:10])
+    return days.pop() if len(days) == 1 and len(items) > 1 else None
+
+
+def _join_mods(parts: list[str]) -> str:
+    """Modifiers of one request: places and dates run on, details join with commas."""
+    parts = [p for p in parts if p]
+    if len(parts) <= 2:
+        return " ".join(parts)
+    return " ".join(parts[:2]) + ", " + _join(parts[2:])
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r" ([?.,!])", r"\1", text)
+    return text
+
+
+def _sentence(text: str) -> str:
+    text = _tidy(text)
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    if text[-1] == '"' and len(text) > 1 and text[-2] not in ".?!":
+        text += "."
+    elif text[-1] not in ".?!\"":
+        text += "."
+    return re.sub(r"([.?!])\s+([a-z])", lambda m: f"{m.group(1)} {m.group(2).upper()}", text)
+
+
+def _currency_word(code: str) -> str:
+    """`US dollars`, `euros`: a plural currency name that grounds the code."""
+    from babel.numbers import UnknownCurrencyError, get_currency_name
+
+    try:
+        name = get_currency_name(code, count=2, locale="en")
+    except (UnknownCurrencyError, ValueError):
+        return code
+    return name if name != code else code
+
+
+def _key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _yours(text: str) -> str:
+    """The user's words from the assistant's side: `my plants` -> `your plants`."""
+    swaps = {"my": "your", "me": "you", "i'm": "you're", "i": "you", "mine": "yours"}
+    return re.sub(r"\b(my|me|I'm|I|mine)\b", lambda m: swaps[m.group(1).lower()], text)
+
+
+def _symbol(code: str) -> str | None:
+    return {"USD": "$", "EUR": "€", "GBP": "£"}.get(code)
+
+
+def _past(verb: str) -> str:
+    irregular = {"send": "sent", "pay": "paid", "make": "made", "set up": "set up", "buy": "bought", "run": "done",
+                 "check out": "checked out", "log in": "logged in", "log out": "logged out", "sign up": "signed up",
+                 "sign in": "signed in", "pick up": "picked up",
+                 "add": "added", "log": "logged", "book": "booked", "place": "placed", "create": "created",
+                 "share": "shared", "schedule": "scheduled", "submit": "submitted", "plan": "planned"}
+    if verb in irregular:
+        return irregular[verb]
+    return verb + ("d" if verb.endswith("e") else "ed")
+
+
+def _items(out: Any) -> list | None:
+    if isinstance(out, list):
+        return out
+    if isinstance(out, dict):
+        lists = [v for v in out.values() if isinstance(v, list)]
+        if len(lists) == 1:
+            return lists[0]
+        for v in out.values():
+            if isinstance(v, dict):
+                inner = _items(v)
+                if inner is not None:
+                    return inner
+    return None
+
+
+def _flat(node: Any, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if isinstance(v, dict):
+                out.update(_flat(v, f"{prefix}{k}."))
+            elif isinstance(v, list):
+                if v and not isinstance(v[0], (dict, list)):
+                    out[f"{prefix}{k}"] = v
+            elif v is not None:
+                out[f"{prefix}{k}"] = v
+    return out
+
+
+def _speakable(key: str, value: Any) -> bool:
+    leaf = key.split(".")[-1]
+    if isinstance(value, bool) and set(words(leaf)) & {"updated", "deleted", "success", "ok", "done", "created",
+                                                       "cancelled", "canceled", "removed", "saved", "sent"}:
+        return False  # "updated: true" after an update says nothing
+    kind = classify(leaf, {"type": "number" if isinstance(value, (int, float)) and not isinstance(value, bool)
+                           else "string"})
+    if kind.name == "id":
+        return _human_id(value) and not isinstance(value, bool)
+    return kind.name not in ("url", "image_url", "token", "paging", "password", "latitude", "longitude",
+                             "timezone") and not (isinstance(value, str) and len(value) > 90)
+
+
+def _label_key(fields: dict) -> str | None:
+    for k, v in fields.items():
+        kind = classify(k.split(".")[-1], {"type": "string"})
+        if kind.name in ("label", "title", "person_name", "company") and isinstance(v, str):
+            return k
+    return None
+
+
+def _label_of(fields: dict) -> str | None:
+    key = _label_key(_flat(fields) if any(isinstance(v, dict) for v in fields.values()) else fields)
+    return (fields.get(key) if key in fields else _flat(fields).get(key)) if key else None
+
+
+def _human_id(ident: Any) -> bool:
+    """A reference a person would be given (`NXV806`, `ORD-123456`), not an internal key."""
+    text = str(ident)
+    return len(text) <= 18 and not re.search(r"[a-z]", text)
+
+
+def _ident(out: Any) -> Any:
+    for k, v in _flat(out).items():
+        if classify(k.split(".")[-1], {"type": "string"}).name == "id" and isinstance(v, (str, int)) and "." not in k:
+            return v
+    return None
