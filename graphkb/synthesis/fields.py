@@ -8,6 +8,7 @@ belongs to. Results are cached by (name, type, format, context)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -69,6 +70,8 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
 
     if type_ == "boolean":
         return Kind("boolean")
+    if last in ("rank", "position", "index", "ordinal") and not wset & {"id"}:
+        return Kind("count", entity=last)
     # identifiers: `id`, `flight_id`, `flightId`, `uuid`, `booking_reference`, `tracking_number`
     if last in ("id", "ids", "uuid", "guid") or fmt == "uuid" or (last in ("reference", "ref", "confirmation")
                                                                   and not numeric):
@@ -93,6 +96,17 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
         return Kind("first_name")
     if last in ("lastname", "surname") or ws[-2:] == ["family", "name"]:
         return Kind("last_name")
+    if last in ("north", "south") and (numeric or type_ is None):
+        return Kind("latitude")
+    if last in ("east", "west") and (numeric or type_ is None):
+        return Kind("longitude")
+    if last in ("image", "photo", "picture", "avatar", "thumbnail", "logo", "icon", "cover", "artwork") and not numeric \
+            and type_ in ("string", None):
+        return Kind("image_url")
+    if last in ("cursor", "after", "before", "next", "previous", "prev") and not numeric and not wset & TEMPORAL:
+        return Kind("token")
+    if last in ("total", "count") and type_ == "integer" and not wset & {"price", "amount", "cost", "usd", "eur"}:
+        return Kind("count", entity="total")
     if fmt in ("uri", "url", "iri") or last in ("url", "uri", "link", "href", "website", "homepage"):
         return Kind("image_url" if wset & {"image", "photo", "picture", "avatar", "thumbnail", "logo", "icon"}
                     else "url")
@@ -102,7 +116,7 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
         return Kind("ip")
     # time
     if fmt in ("date", "date-time", "time") or wset & TEMPORAL or last in _span_words() or last in (
-            "birthday", "dob", "expiration", "eta"):
+            "birthday", "dob", "expiration", "eta") or last in PAST and last not in ("first", "previous", "last"):
         role = "start" if wset & STARTS else "end" if wset & ENDS else "past" if wset & PAST else ""
         stem = _join([w for w in ws if w not in STARTS | ENDS | TEMPORAL]) or "span"
         if numeric:
@@ -155,6 +169,9 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
     if last in ("currency", "currencies") or wset & {"currency"} and last in ("code", "iso"):
         return Kind("currency", role="destination" if wset & {"to", "target", "destination", "quote", "into"}
                     else "origin" if wset & {"from", "base", "source"} else "")
+    if not numeric and type_ == "string" and last in ("price", "amount", "cost", "fee", "fare", "total") and \
+            not fmt and not has_enum:
+        return Kind("money", role="max" if wset & {"max", "maximum"} else "min" if wset & {"min", "minimum"} else "")
     if numeric or type_ is None:
         if wset & {"price", "amount", "total", "cost", "fee", "fare", "balance", "subtotal", "tax", "tip", "salary",
                    "budget", "usd", "eur", "gbp", "refund", "payment", "paid", "revenue", "spend", "charge", "value"} \
@@ -177,6 +194,9 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
                                                                               "max", "min", "size")), ""))
         if wset & {"age"}:
             return Kind("age")
+        if wset & {"height", "width", "length", "depth", "pixels", "px", "bytes", "ms", "bitrate", "size"} and \
+                not wset & {"page", "limit"}:
+            return Kind("number", role="measure")
         if wset & {"distance", "radius", "km", "miles", "meters", "kilometers"}:
             return Kind("distance")
         if wset & {"weight", "kg", "kilograms", "lbs", "grams"}:
@@ -219,7 +239,10 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
     if last in ("company", "organization", "organisation", "employer", "business", "merchant", "vendor", "brand",
                 "airline", "carrier", "publisher", "manufacturer", "supplier", "agency", "bank", "provider"):
         return Kind("company", entity=last)
+    if last == "copyright" or wset & {"copyright"} and last in ("text", "notice", "line"):
+        return Kind("copyright")
     if last in ("author", "artist", "owner", "driver", "passenger", "guest", "customer", "contact", "recipient",
+                "contributor", "narrator", "illustrator", "translator", "publisher_name",
                 "sender", "assignee", "organizer", "attendee", "speaker", "host", "creator", "director",
                 "actor", "singer", "composer", "writer", "editor", "reviewer", "participant") and not numeric:
         return Kind("person_name")
@@ -244,7 +267,8 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
     if last in ("type", "kind", "category", "categories", "genre", "genres", "class", "cuisine", "tag", "tags",
                 "topic", "style", "mode", "level", "tier", "plan", "size", "unit", "method", "channel", "format",
                 "cabin", "room", "brand", "model", "make", "breed", "species", "industry", "department", "role",
-                "priority", "visibility", "frequency", "sport", "team", "league"):
+                "priority", "visibility", "frequency", "sport", "team", "league", "group", "audience", "segment",
+                "label", "tier", "variant", "edition", "platform", "network", "source", "medium"):
         return Kind("category", entity=owner, role=last)
     return Kind("word", entity=owner)
 
@@ -290,13 +314,30 @@ def parent_entity(key: str, entity: str) -> str:
     return singular(ws[-1])
 
 
+_EXAMPLE = re.compile(r"(?:\be\.?\s?g\.?|\bfor example|\bfor instance|\bsuch as|\bexample)[,:]?\s*"
+                      r"[\"'`(\[]*([^\s\"'`,;()\[\]]{1,40}(?:[ -][^\s\"'`,;()\[\]]{1,20}){0,2}?)[\"'`)\].]*"
+                      r"(?=[\s,;)\].]|$)", re.I)
+
+
 def example_of(schema: dict) -> Any:
-    """A spec's own example value, when it gives one."""
+    """A spec's own example value, when it gives one: `example`, `examples`, or "e.g. 4537" in its
+    description."""
     if "example" in schema and schema["example"] not in (None, "", [], {}):
         return schema["example"]
     examples = schema.get("examples")
     if isinstance(examples, list) and examples:
         return examples[0]
+    m = _EXAMPLE.search(str(schema.get("description") or ""))
+    if m and m.group(1).lower() not in ("the", "a", "an", "if", "when", "to", "in", "of") \
+            and re.search(r"[A-Za-z0-9]{2}", m.group(1)) and not re.search(r"[{}<>:]", m.group(1)):
+        text = m.group(1).strip().rstrip(".")
+        t = schema.get("type")
+        if t in ("integer", "number"):
+            try:
+                return int(text) if t == "integer" else float(text)
+            except ValueError:
+                return None
+        return text
     return None
 
 
@@ -316,6 +357,10 @@ _GROUPS = {"date": "time", "datetime": "time", "time": "time", "timestamp": "tim
 def compatible(source: Kind, target: Kind) -> bool:
     """Whether a value of kind `source` can be what a parameter of kind `target` wants: a contact's name
     is no calendar's name, a latitude no longitude, an email no city."""
+    if source.name == target.name == "id":  # a track's id is no category's
+        generic = {"", "item", "id", "object", "resource", "entity", "owner", "user", "author", "creator", "parent",
+                   "customer", "member", "account", "profile", "target", "source", "related", "reference"}
+        return source.entity == target.entity or source.entity in generic or target.entity in generic
     if source.name == target.name:
         return True
     if target.name == "query" and source.name in ("person_name", "company", "city", "label", "title", "category",

@@ -184,7 +184,8 @@ class Generator:
         tools = [ToolDef(uid=u, name=defs[u]["name"], function=f, description=defs[u]["description"] or "",
                          parameters=json.loads(defs[u]["parameters"] or '{"type": "object", "properties": {}}'),
                          output=json.loads(defs[u]["output"]) if defs[u]["output"] else None,
-                         op=defs[u].get("op") or "action", entity=defs[u].get("entity") or "item")
+                         op=defs[u].get("op") or "action", entity=defs[u].get("entity") or "item",
+                         endpoint=defs[u].get("endpoint"))
                  for u, f in zip(uids, names)]
         by_uid = {t.uid: t for t in tools}
         lookups = {key: [(by_uid[s], f) for s, f in v if s in by_uid]

@@ -211,7 +211,8 @@ def is_said(value: Any, text: str, today: dt.date | None) -> bool:
         return _contains(text, number_word(value))
     if not isinstance(value, str):
         return False
-    if re.fullmatch(r"[A-Za-z0-9]+([_-][A-Za-z0-9]+)+", value) and _contains(text, re.sub(r"[_-]", " ", value.lower())):
+    if re.fullmatch(r"[A-Za-z0-9]+([_-][A-Za-z0-9]+)+", value) and re.search(r"[A-Za-z]", value) \
+            and _contains(text, re.sub(r"[_-]", " ", value.lower())):
         return True  # an enum value said in words: "not needed" for not_needed
     if _ISO_DATE.match(value):
         try:

@@ -195,7 +195,8 @@ class Speaker:
         kind = self.kinds(cid)[name]
         if isinstance(value, list):
             return _join([str(v) for v in value])
-        if isinstance(value, str) and re.fullmatch(r"[a-z0-9]+([_-][a-z0-9]+)+", value) and kind.name not in ("id",):
+        if isinstance(value, str) and re.fullmatch(r"[a-z0-9]+([_-][a-z0-9]+)+", value) and re.search(r"[a-z]", value) \
+                and kind.name not in ("id",):
             return re.sub(r"[_-]", " ", value)  # an enum value in words
         if isinstance(value, bool):
             return "yes" if value else "no"
@@ -342,7 +343,7 @@ class Speaker:
             self.said.add(f"{cid}.{n}")
             value = (values or {}).get(n, getattr(self.call(cid).args.get(n), "value", None))
             self.values_said.add(_key(value))
-            if kinds[n].name == "currency" or kinds[n].name == "money":
+            if kinds[n].name == "money":
                 self.values_said.add(_key(self.currency_of(cid)))
             if kinds[n].name == "person_name" and value == self.plan.world["user"]["name"]:
                 self.user_named = True
@@ -355,13 +356,15 @@ class Speaker:
         out = [n for n, a in self.call(cid).args.items() if a.source == "user" and f"{cid}.{n}" not in withheld
                and _key(a.value) not in self.values_said and not own_id(kinds[n], n)]
         money = [n for n in out if kinds[n].name == "money"]
-        # "177 US dollars" says the currency too
-        return [n for n in out if not (money and kinds[n].name == "currency")]
+        # "177 US dollars" says the currency of the amount too
+        return [n for n in out if not (money and kinds[n].name == "currency" and kinds[n].role != "destination")]
 
     def currency_of(self, cid: str) -> str:
+        """The currency an amount of this call is in (not the one it converts to)."""
         call = self.call(cid)
-        return next((a.value for n, a in call.args.items() if self.kinds(cid)[n].name == "currency"
-                     and isinstance(a.value, str)), self.currency)
+        kinds = self.kinds(cid)
+        return next((a.value for n, a in call.args.items() if kinds[n].name == "currency"
+                     and kinds[n].role != "destination" and isinstance(a.value, str)), self.currency)
 
     # ---- user ----------------------------------------------------------------------------------------
     def opener(self, first: bool) -> str:
@@ -989,8 +992,10 @@ def _speakable(key: str, value: Any) -> bool:
                            else "string"})
     if kind.name == "id":
         return _human_id(value) and not isinstance(value, bool)
+    if set(words(leaf)) & {"copyright", "modified", "num", "etag", "href", "uri", "self", "links", "meta", "results"}:
+        return False  # what the API says about itself, not about the thing
     return kind.name not in ("url", "image_url", "token", "paging", "password", "latitude", "longitude",
-                             "timezone") and not (isinstance(value, str) and len(value) > 90)
+                             "timezone", "copyright", "code") and not (isinstance(value, str) and len(value) > 90)
 
 
 def _label_key(fields: dict) -> str | None:

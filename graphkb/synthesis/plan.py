@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 from ..texts import name_key, words
 from .fields import Kind, classify, compatible, parent_entity, schema_at
 from .grounding import say
-from .simulate import CallContext, Simulator, ToolInfo, arg_kinds, list_lengths, split_path, value_at
+from .simulate import CallContext, Simulator, ToolInfo, arg_kinds, list_lengths, set_at, split_path, value_at
 from .values import Scope, Values
 from .world import World
 
@@ -130,7 +130,7 @@ class Plan(BaseModel):
         if not steps and turn.withheld:
             i = next(i for i, t in enumerate(self.turns) if t is turn)
             answer = next((t for t in self.turns[i + 1:] if t.kind == "clarify" and t.gives == turn.withheld), None)
-            steps = list(answer.steps) if answer else []
+            steps = list(answer.steps) + ([[answer.fails]] if answer and answer.fails else []) if answer else []
         return steps
 
 
@@ -145,6 +145,7 @@ class ToolDef(BaseModel):
     output: dict[str, Any] | None = None
     op: str = "action"
     entity: str = "item"
+    endpoint: str | None = None
     _info: ToolInfo | None = PrivateAttr(default=None)
 
     def openai(self) -> dict:
@@ -153,7 +154,8 @@ class ToolDef(BaseModel):
 
     def info(self) -> ToolInfo:
         if self._info is None:
-            self._info = ToolInfo(self.function, self.op, self.entity, self.parameters, self.output, self.description)
+            self._info = ToolInfo(self.function, self.op, self.entity, self.parameters, self.output, self.description,
+                                  endpoint=self.endpoint)
         return self._info
 
 
@@ -262,7 +264,7 @@ class Planner:
         for call in calls:
             self._user_values(call, tools_by_fn[call.tool], values, world, rng, travel, stated)
         self._correction(calls, tools_by_fn, rng, world)
-        choices = self._execute(calls, tools_by_fn, sim, world, rng)
+        choices = self._execute(calls, tools_by_fn, sim, world, rng, values)
         self._failures(calls, tools_by_fn, values, world, rng)
         turns = self._turns(calls, tools_by_fn, choices, shifts, rng, world, sample["strategy"] == "parallel")
         offered = [t.function for t in chain] + [d.function for d in distractors]
@@ -297,6 +299,13 @@ class Planner:
                         fed[e["target_param"]] = (e["score"], Arg(source="tool", call=call_of_tool[src],
                                                                   field=e["source_field"]))
             kinds = arg_kinds(tool.info())
+            by_source: dict[tuple, str] = {}
+            for pname, (score, arg) in sorted(fed.items(), key=lambda x: -x[1][0]):
+                key = (arg.call, arg.field)
+                if key in by_source:  # one value cannot be both ends (a rate from euros to euros)
+                    del fed[pname]
+                else:
+                    by_source[key] = pname
             for pname, pschema in props.items():
                 pschema = pschema if isinstance(pschema, dict) else {}
                 if pname in fed:
@@ -307,7 +316,8 @@ class Planner:
                     else:
                         call.args[pname] = Arg(source="user")
                 elif rng.random() < self.optional_rate and pschema.get("type") != "object" and \
-                        kinds[pname].name not in ("paging", "token", "password") and sayable(kinds[pname], pname):
+                        kinds[pname].name not in ("paging", "token", "password") and sayable(kinds[pname], pname) \
+                        and not set(words(pname)) & PLUMBING:
                     call.args[pname] = Arg(source="user")
             people = [n for n in call.args if kinds[n].name in ("person_name", "email", "phone", "username",
                                                                   "first_name", "last_name")]
@@ -448,7 +458,7 @@ class Planner:
         _order_spans(call, kinds, world, rng)
 
     def _execute(self, calls: list[Call], tools: dict[str, ToolDef], sim: Simulator, world: World,
-                 rng: random.Random) -> dict[str, Choice]:
+                 rng: random.Random, values: Values) -> dict[str, Choice]:
         """Run the calls in order against the world; choose among results where a later call reads a list."""
         needed: dict[str, list[str]] = {}
         for c in calls:
@@ -457,6 +467,7 @@ class Planner:
                     needed.setdefault(a.call, []).append(a.field)
         choices: dict[str, Choice] = {}
         done: dict[str, Call] = {}
+        tools_by_fn_all = tools
         for call in calls:
             tool = tools[call.tool]
             props = tool.parameters.get("properties") or {}
@@ -480,6 +491,16 @@ class Planner:
                     value = str(value)
                 elif want in ("integer", "number") and isinstance(value, list) and value:
                     value = value[0]
+                schema = props.get(name) if isinstance(props.get(name), dict) else {}
+                vague = field_kind(tools_by_fn_all[source.tool], arg.field or "").name == "word" \
+                    and kinds_of[name].name not in ("word",)
+                if value is not None and (not _fits_schema(value, schema) or vague):
+                    # the result that feeds this parameter holds a value it accepts (nothing is shown yet)
+                    # (a field of unknown meaning takes the meaning of the parameter it feeds)
+                    fitting = values.for_schema(schema, name, Scope(entity=source.entity.split()[-1]))
+                    inner = fitting[0] if isinstance(fitting, list) and not isinstance(value, list) and fitting else fitting
+                    if set_at(source.output, arg.field or "$", arg.picks, inner):
+                        value = fitting
                 arg.value = value
             ctx = CallContext(tool.info(), call.values(), needed=needed.get(call.id, []))
             if any(set(split_path(p)[:1]) for p in ctx.needed if "[]" in p):
@@ -595,9 +616,11 @@ class Planner:
                            gives=turn.gives)
             name = next(n for n, a in by_id[fixed].args.items() if a.value != by_id[first].args[n].value)
             k = next(k for k, s in enumerate(turn.steps) if fixed in s)
-            correct = Turn(kind="correct", intent=f"corrects the {name.replace('_', ' ')}", steps=turn.steps[k:k + 1],
+            others = [c for c in turn.steps[k] if c != fixed]  # what ran beside it comes after, asked for anew
+            correct = Turn(kind="correct", intent=f"corrects the {name.replace('_', ' ')}", steps=[[fixed]],
                            about=first, gives=[f"{fixed}.{name}"], choices=turn.choices)
-            rest = [Turn(kind="follow_up", intent=turn.intent, steps=turn.steps[k + 1:])] if turn.steps[k + 1:] else []
+            after = ([others] if others else []) + turn.steps[k + 1:]
+            rest = [Turn(kind="follow_up", intent=turn.intent, steps=after)] if after else []
             turns[i:i + 1] = [attempt, correct, *rest]
         # a value the user leaves out, so that the assistant must ask for it
         first_said: dict[str, int] = {}
@@ -670,7 +693,7 @@ class Planner:
             return
         first = call.model_copy(deep=True, update={"id": f"{call.id}a"})
         call.args[name] = Arg(source="user", value=new, said=say(new, kinds[name].name, world.today, rng)
-                              if rng.random() < 0.6 else None)
+                              if kinds[name].name == "date" or rng.random() < 0.6 else None)
         call.corrects = first.id
         calls.insert(0, first)
 
@@ -707,6 +730,9 @@ class Planner:
 
 
 # ---- helpers -------------------------------------------------------------------------------------
+# Parameters that tune the response rather than say what the user wants: never volunteered by a user.
+PLUMBING = {"sort", "order", "format", "fields", "include", "expand", "callback", "pretty", "limit", "offset", "page",
+            "per", "cursor", "fields", "view", "embed", "projection", "alt", "prettyprint", "quota", "key", "trace"}
 # Kinds whose values are the same thing whatever the parameter is called (a trip's city, its dates).
 SHARED_KINDS = {"date", "datetime", "city", "iata", "country", "country_code", "currency", "language", "count"}
 

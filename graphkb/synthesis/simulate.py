@@ -10,6 +10,7 @@ starts; and every path a later call reads is there, however deep the schema."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,7 @@ class ToolInfo:
     output: dict | None
     description: str = ""
     kinds: dict | None = None  # of its parameters, once computed
+    endpoint: str | None = None  # "GET /shows/{id}/episodes": `id` names a show
 
     @property
     def head(self) -> str:
@@ -81,6 +83,52 @@ def value_at(output: Any, path: str, picks: list[int] | None = None) -> Any:
     return node
 
 
+def _put(node: Any, path: list, value: Any) -> Any:
+    if not path:
+        return value
+    parent = node
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return node
+
+
+def value_at_schema(schema: dict, path: str) -> dict:
+    """The item schema of the list at a collection path (`data.items`, or '' for a top-level array)."""
+    node = schema
+    for part in [p for p in path.split(".") if p]:
+        node = (node.get("properties") or {}).get(part) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            return {}
+    items = node.get("items") if isinstance(node, dict) else None
+    return items if isinstance(items, dict) else {}
+
+
+def set_at(output: Any, path: str, picks: list[int] | None, value: Any) -> bool:
+    """Put `value` at a dotted path (the picked items along it); False when the path is not there."""
+    parts = split_path(path)
+    node, k = output, 0
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "[]":
+            index = picks[k] if picks and k < len(picks) else 0
+            k += 1
+            if not isinstance(node, list) or len(node) <= index:
+                return False
+            if last:
+                node[index] = value
+                return True
+            node = node[index]
+        else:
+            if not isinstance(node, dict) or part not in node:
+                return False
+            if last:
+                node[part] = value
+                return True
+            node = node[part]
+    return False
+
+
 def list_lengths(output: Any, path: str, picks: list[int] | None = None) -> list[int]:
     """The length of each list met along a path (for choosing items)."""
     node, k, out = output, 0, []
@@ -99,10 +147,33 @@ def list_lengths(output: Any, path: str, picks: list[int] | None = None) -> list
     return out
 
 
+def path_entities(endpoint: str | None) -> dict[str, str]:
+    """What each path parameter names: in `/shows/{id}/episodes`, `id` is a show's."""
+    from ..specs.semantics import singular
+
+    if not endpoint or " " not in endpoint:
+        return {}
+    segments = [s for s in re.sub(r"^[a-z]+://[^/]+", "", endpoint.split(" ", 1)[1]).split("?")[0].split("/") if s]
+    out = {}
+    for i, seg in enumerate(segments):
+        m = re.fullmatch(r"[{:]([^}]+)}?", seg)
+        if m and i > 0 and not segments[i - 1].startswith(("{", ":")):
+            ws = words(segments[i - 1])
+            if ws:
+                out[m.group(1)] = singular(ws[-1])
+    return out
+
+
 def arg_kinds(tool: ToolInfo) -> dict[str, Kind]:
     if tool.kinds is None:
         props = tool.parameters.get("properties") or {}
-        tool.kinds = {name: classify(name, schema, "", tool.head) for name, schema in props.items()}
+        named = path_entities(tool.endpoint)
+        tool.kinds = {}
+        for name, schema in props.items():
+            kind = classify(name, schema, "", named.get(name) or tool.head)
+            if kind.name == "id" and name in named and words(name) in (["id"], ["ids"]):
+                kind = Kind("id", entity=named[name])
+            tool.kinds[name] = kind
     return tool.kinds
 
 
@@ -124,6 +195,7 @@ class Simulator:
         ctx.own_id = self._own_id(ctx, kinds)
         ctx.existing = set(self.w.records)
         ctx.place_role = self._place_role(ctx)
+        self._asked = set(ctx.args)
         # a requested length (`duration_minutes`) is the length of the spans returned
         self.v.duration_hint = next((dt.timedelta(**{k.role if k.role in ("minutes", "hours", "days", "weeks")
                                                      else "days": v}) for n, v in ctx.args.items()
@@ -137,15 +209,47 @@ class Simulator:
                 if name not in self._id_args(ctx, kinds):
                     record[name] = value
         coll = collection_key(schema) if tool.op in ("search", "list") else None
+        if coll is not None and ctx.items is None:
+            item_schema = value_at_schema(schema, coll)
+            key = self._id_key(item_schema.get("properties") or {}, tool.head) if item_schema else None
+            if key and any(same_name(a, key) for a in ctx.args):
+                ctx.items = 1  # a search for one id finds that one
         out = self._fill(schema, "", ctx, kinds, Scope(entity=tool.head, self_person=tool.head in SELF_ENTITIES,
                                                        place_role=ctx.place_role), depth=0, root=True, collection=coll)
         for path in ctx.needed:
             out = self._ensure(out, path, ctx, kinds)
+        return self._conform(out, schema)
+
+    def _conform(self, out: Any, schema: dict) -> Any:
+        """The last word goes to the schema: a leaf it rejects is made again from its own schema."""
+        from .verify import _validator
+
+        validator = _validator(schema)
+        if validator is None:
+            return out
+        for _ in range(3):
+            errors = list(validator.iter_errors(out))
+            if not errors:
+                break
+            for error in errors[:20]:
+                path = list(error.absolute_path)
+                sub = error.schema if isinstance(error.schema, dict) else {}
+                if error.validator == "required":
+                    missing = [n for n in (sub.get("required") or []) if n not in (error.instance or {})]
+                    for n in missing:
+                        if isinstance(error.instance, dict):
+                            error.instance[n] = self.v.for_schema((sub.get("properties") or {}).get(n) or {}, n)
+                    continue
+                value = self.v.for_schema(sub, str(path[-1]) if path and isinstance(path[-1], str) else "value")
+                out = _put(out, path, value)
         return out
 
     def _bare(self, ctx: CallContext) -> dict:
         """A tool without an output schema: a minimal acknowledgement of what it did."""
         op = ctx.tool.op
+        acts_on = any(words(n)[-1:] in (["id"], ["ids"]) for n in ctx.args)
+        if op == "create" and acts_on:  # saving or following things that exist creates no id of its own
+            return {"status": "ok"}
         if op == "create":
             return {"id": self.v.new_id(ctx.tool.head, {}, "string"), "status": "created"}
         if op in ("delete", "cancel"):
@@ -213,15 +317,19 @@ class Simulator:
                     item = self._object(items, key, ctx, kinds, Scope(entity=child, self_person=scope.self_person,
                                                                        place_role=scope.place_role),
                                         depth + 1, False, None, path + "[]", item_index=i, collection_item=is_coll)
-                    self._distinct(item, out, items.get("properties") or {}, child, scope)
+                    if self._distinct(item, out, items.get("properties") or {}, child, scope):
+                        self._sync(item, items.get("properties") or {}, child)
                     out.append(item)
-                _distinct_days(out, items.get("properties") or {}, child)
+                if not self._id_key(items.get("properties") or {}, child):  # a forecast's days, not albums
+                    _distinct_days(out, items.get("properties") or {}, child, set(ctx.args))
                 if set(words(child)) & {"slot", "availability", "opening", "window", "period", "shift", "appointment",
                                         "time", "interval"}:
                     _apart(out, items.get("properties") or {}, child)
                 return self._order(out, ctx) if is_coll else out
             if is_coll and ctx.items == 0:
                 return []
+            if items.get("type") == "object" or "properties" in items:  # too deep to simulate: a minimal object
+                return [self.v.object(items, key, scope, scope.entity, depth=4)]
             return self._scalar(items, key, ctx, kinds, scope, as_list=True)
         return self._scalar(schema, key, ctx, kinds, scope)
 
@@ -239,8 +347,14 @@ class Simulator:
                 collection_item: bool = False) -> dict:
         if depth > MAX_DEPTH:
             return {}
-        props = schema.get("properties") or {}
+        props = dict(schema.get("properties") or {})
         required = set(schema.get("required") or [])
+        for name in required - set(props):  # required but not described: the spec says nothing more
+            props[name] = {"type": "array", "items": {}} if name in ("items", "data", "results", "entries") else {}
+        typed = self._typed(ctx.tool)
+        for name, sub in props.items():  # a schema cut short deep down borrows its shape from the same name
+            if isinstance(sub, dict) and not ({"type", "properties", "items", "enum", "const"} & set(sub)) and name in typed:
+                props[name] = typed[name]
         entity = scope.entity if root or collection_item else parent_entity(key, scope.entity) if key else scope.entity
         scope = Scope(entity=entity, self_person=scope.self_person and (root or collection_item)
                       or entity in SELF_ENTITIES, place_role=scope.place_role)
@@ -256,13 +370,15 @@ class Simulator:
         id_key = self._id_key(props, entity)
         record: dict | None = None
         if id_key:
-            ident = self._identity(id_key, props[id_key], ctx, kinds, entity, root, collection_item, item_index)
-            record = self.w.record(entity, ident)
+            entity_of_record = self._record_entity(id_key, props, entity)
+            ident = self._identity(id_key, props[id_key], ctx, kinds, entity_of_record, root, collection_item, item_index)
+            record = self.w.record(entity_of_record, ident)
             record.setdefault(id_key, ident)
             if root and ctx.tool.op == "create":
                 for name, value in ctx.args.items():  # what was created is what was asked for
                     record.setdefault(name, value)
-            elif root and ctx.own_id:
+            elif root and ctx.own_id and self.w.record(*ctx.own_id) is not record and \
+                    str(ctx.own_id[0]).split()[-1] == entity_of_record.split()[-1]:
                 for name, value in self.w.record(*ctx.own_id).items():
                     record.setdefault(name, value)
             person = _person_of(record, self.w)
@@ -282,8 +398,11 @@ class Simulator:
             if not (keep or name in required or name in needed_here or self.w.rng.random() < 0.5):
                 continue
             sub_path = f"{path}.{name}" if path else name
-            if record is not None and name in record and (_fits(record[name], sub) or isinstance(record[name], list)
-                                                          and (sub or {}).get("type") == "array"):
+            shape = _fingerprint(sub)
+            if record is not None and isinstance(record.get(f"_shape:{name}"), str) and record[f"_shape:{name}"] == shape:
+                out[name] = record[name]  # the same nested data, as before
+                continue
+            if record is not None and name in record and _fits(record[name], sub):
                 out[name] = record[name]
                 self._remember_span(name, sub, record[name], scope, entity)
                 continue
@@ -298,6 +417,8 @@ class Simulator:
             if record is not None and (not isinstance(out[name], (dict, list)) or isinstance(out[name], list)
                                        and all(not isinstance(x, (dict, list)) for x in out[name])):
                 record[name] = out[name]
+            elif record is not None:
+                record[name], record[f"_shape:{name}"] = out[name], shape
         if root and ctx.tool.op in ("delete", "cancel") and ctx.own_id:
             for name in out:
                 if classify(name, props.get(name), entity, entity).name == "status":
@@ -360,6 +481,25 @@ class Simulator:
                 if record is not None:
                     record[name] = out[name]
 
+    def _typed(self, tool: ToolInfo) -> dict[str, dict]:
+        """Property schemas of a tool's output by name, where they say something (cached on the tool)."""
+        cache = getattr(tool, "_typed", None)
+        if cache is None:
+            cache = {}
+
+            def walk(node: Any, depth: int) -> None:
+                if not isinstance(node, dict) or depth > 12:
+                    return
+                for name, sub in (node.get("properties") or {}).items():
+                    if isinstance(sub, dict) and {"type", "properties", "items", "enum"} & set(sub):
+                        cache.setdefault(name, sub)
+                    walk(sub, depth + 1)
+                walk(node.get("items"), depth + 1)
+
+            walk(tool.output, 0)
+            tool._typed = cache
+        return cache
+
     def _scalar(self, schema: dict, key: str, ctx: CallContext, kinds: dict[str, Kind], scope: Scope,
                 as_list: bool = False) -> Any:
         if as_list:
@@ -369,6 +509,7 @@ class Simulator:
     # ---- identity, echo, filters -----------------------------------------------------------------
     @staticmethod
     def _id_key(props: dict, entity: str) -> str | None:
+        """The key that identifies an object: `id`, `<entity>_id`, else the only id it has."""
         head = entity.split()[-1] if entity else ""
         ids = [k for k in props if classify(k, props[k] if isinstance(props[k], dict) else {}, entity, entity).name == "id"
                and not (props[k] or {}).get("type") == "array"]
@@ -376,12 +517,24 @@ class Simulator:
             ws = words(k)
             if ws[:-1] in ([], [head]) or "".join(ws[:-1]) == "".join(words(entity)):
                 return k
-        return None
+        return ids[0] if len(ids) == 1 and not words(ids[0])[:-1] in (["customer"], ["user"], ["account"]) else None
+
+    @staticmethod
+    def _record_entity(key: str, props: dict, entity: str) -> str:
+        """What the identified thing is: `order_id` names an order, whatever tool returned it."""
+        kind = classify(key, props.get(key) if isinstance(props.get(key), dict) else {}, entity, entity)
+        return kind.entity if kind.entity not in ("", "item") else entity
 
     def _identity(self, id_key: str, schema: dict, ctx: CallContext, kinds: dict[str, Kind], entity: str, root: bool,
                   collection_item: bool, index: int) -> Any:
-        if root and ctx.own_id and ctx.tool.op != "create":
+        if root and ctx.own_id and ctx.tool.op != "create" and str(ctx.own_id[0]).split()[-1] == entity.split()[-1]:
             return ctx.own_id[1]
+        for name, value in ctx.args.items():  # an argument named like the id key is that id (of the same thing)
+            k = kinds.get(name)
+            same_thing = k is None or k.name != "id" or k.entity in ("", "item") or k.entity == entity.split()[-1]
+            if same_name(name, id_key) and same_thing and not isinstance(value, (list, dict)) and (
+                    not collection_item or index == 0):
+                return value
         for name, value in ctx.args.items():  # the id of a thing the call names (`flight_id`)
             k = kinds.get(name)
             if k and k.name == "id" and k.entity == entity.split()[-1] and not isinstance(value, list) \
@@ -403,7 +556,7 @@ class Simulator:
         if not isinstance(schema, dict) or schema.get("type") in ("object", "array") or "properties" in schema:
             return _NONE
         mine = classify(name, schema, entity, entity)
-        for arg, value in ctx.args.items():
+        for arg, value in ctx.args.items():  # first an argument of the same name...
             if value is None or isinstance(value, (dict, list)):
                 continue
             ak = kinds.get(arg)
@@ -416,15 +569,17 @@ class Simulator:
                     if mine.role == "start":
                         self._remember_span(name, schema, converted, scope, entity)
                     return converted
-            same_span = ak is not None and ak.role == mine.role and ak.stem == mine.stem
-            requested_day = ak is not None and ak.role in ("", "start") and mine.role in ("", "start") \
-                and (ak.role == "" or ak.stem == mine.stem)
-            if ak and ak.name in ("date", "datetime") and mine.name in ("date", "datetime", "timestamp") and \
+        for arg, value in ctx.args.items():  # ...then a requested day for a time on it
+            ak = kinds.get(arg)
+            if ak is None or value is None or isinstance(value, (dict, list)):
+                continue
+            same_span = ak.role == mine.role and ak.stem == mine.stem
+            requested_day = ak.role in ("", "start") and mine.role in ("", "start") and (ak.role == "" or ak.stem == mine.stem)
+            if ak.name in ("date", "datetime") and mine.name in ("date", "datetime", "timestamp") and \
                     (same_span or requested_day) and ak.role != "past" and mine.role != "past":
                 day = _day_of(value)
                 if day:
-                    out = self.v.at(day, mine, scope, schema.get("type"))
-                    return out
+                    return self.v.at(day, mine, scope, schema.get("type"))
         return _NONE
 
     def _remember_span(self, name: str, schema: dict, value: Any, scope: Scope, entity: str) -> None:
@@ -456,20 +611,31 @@ class Simulator:
                 if labels and value.lower() not in " ".join(str(item[n]).lower() for n in labels):
                     item[labels[0]] = _with_term(item[labels[0]], value, self.w.rng)
 
-    def _distinct(self, item: dict, earlier: list[dict], props: dict, entity: str, scope: Scope) -> None:
+    def _sync(self, item: dict, props: dict, entity: str) -> None:
+        """After an item changed, its stored record changes with it."""
+        key = self._id_key(props, entity)
+        if key and key in item:
+            record = self.w.record(self._record_entity(key, props, entity), item[key])
+            record.update({k: v for k, v in item.items() if not isinstance(v, (dict, list))})
+
+    def _distinct(self, item: dict, earlier: list[dict], props: dict, entity: str, scope: Scope) -> bool:
         """Items of one list have different names (three calendars are not all "Personal")."""
+        changed = False
         for name, value in item.items():
             kind = classify(name, props.get(name), entity, entity)
-            if kind.name not in ("label", "title", "person_name", "company") or not isinstance(value, str):
+            if kind.name not in ("label", "title") or not isinstance(value, str) or \
+                    any(same_name(name, a) for a in self._asked):
                 continue
             taken = {x.get(name) for x in earlier}
             enum = [e for e in (props.get(name) or {}).get("enum") or [] if e not in taken]
             for _ in range(6):
                 if item[name] not in taken:
                     break
+                changed = True
                 item[name] = self.w.rng.choice(enum) if enum else self.v.scalar(
                     kind, props.get(name) or {}, name, Scope(entity=entity, place_role=scope.place_role,
                                                              fields={"_index": len(earlier) + 7}))
+        return changed
 
     def _order(self, items: list[dict], ctx: CallContext) -> list[dict]:
         """Results in a plausible order: as the description says (`cheapest first`), else by start."""
@@ -575,9 +741,11 @@ def _span_days(args: dict, kinds: dict) -> int:
     return 1
 
 
-def _distinct_days(items: list[dict], props: dict, entity: str) -> None:
+def _distinct_days(items: list[dict], props: dict, entity: str, asked: set[str]) -> None:
     """Items that each stand for a day (a forecast's days) are different days, in order."""
     for name in props:
+        if any(same_name(name, a) for a in asked):
+            continue  # the day the call asked for
         k = classify(name, props.get(name), entity, entity)
         if k.name != "date" or k.role or not all(isinstance(x.get(name), str) for x in items):
             continue
@@ -610,9 +778,18 @@ def _coherent_temperatures(out: dict, props: dict, entity: str) -> None:
                 out[n] = mild[0] if mild else v
 
 
+def _fingerprint(schema: Any) -> str:
+    import hashlib
+
+    return hashlib.sha1(json.dumps(schema, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
 def _fits(value: Any, schema: Any) -> bool:
+    """Whether a stored value can stand in this field: its type, its enum, and for lists their items."""
     if not isinstance(schema, dict):
         return True
+    if schema.get("enum") and value not in schema["enum"]:
+        return False
     t = schema.get("type")
     if isinstance(t, list):
         t = next((x for x in t if x != "null"), None)
@@ -624,7 +801,11 @@ def _fits(value: Any, schema: Any) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if t == "boolean":
         return isinstance(value, bool)
-    if t in ("object", "array"):
+    if t == "array" or "items" in schema and t is None:
+        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        return isinstance(value, list) and all(_fits(v, items) and not isinstance(v, (dict, list)) for v in value) \
+            and items.get("type") not in ("object", "array") and "properties" not in items
+    if t == "object":
         return False
     return not isinstance(value, (dict, list))
 
@@ -636,7 +817,11 @@ def _convert(value: Any, schema: dict) -> Any:
         t = next((x for x in t if x != "null"), None)
     enum = schema.get("enum")
     if enum and value not in enum:
-        return _NONE
+        from ..specs.semantics import singular
+
+        # `type=artists` in the call, `type: artist` on each result
+        same = [e for e in enum if isinstance(e, str) and isinstance(value, str) and singular(e.lower()) == singular(value.lower())]
+        return same[0] if same else _NONE
     if t in (None, "string"):
         if isinstance(value, str):
             if schema.get("format") == "date-time" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
@@ -645,6 +830,8 @@ def _convert(value: Any, schema: dict) -> Any:
                 return value[:10]
             return value
         return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else _NONE
+    if isinstance(value, str) and t in ("integer", "number") and re.fullmatch(r"-?\d+(\.\d+)?", value.strip()):
+        value = float(value) if "." in value or t == "number" else int(value)
     if t == "integer":
         return value if isinstance(value, int) and not isinstance(value, bool) else _NONE
     if t == "number":

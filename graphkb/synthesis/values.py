@@ -57,6 +57,8 @@ class Values:
         t = schema.get("type")
         if isinstance(t, list):
             t = next((x for x in t if x != "null"), "string")
+        if t == "object" or t is None and "properties" in schema:
+            return self.object(schema, name, scope, parent)
         if t == "array" or "items" in schema and t is None:
             items = schema.get("items") if isinstance(schema.get("items"), dict) else {"type": "string"}
             lo = max(1, int(schema.get("minItems", 1) or 1))
@@ -75,6 +77,27 @@ class Values:
                     break
             return out
         return self.scalar(classify(name, schema, parent, scope.entity), schema, name, scope)
+
+    def object(self, schema: dict, name: str, scope: Scope, parent: str = "", depth: int = 0) -> dict:
+        """An object for a schema: its required properties, and some of the rest while shallow."""
+        from .fields import parent_entity
+
+        props = schema.get("properties") or {}
+        required = set(schema.get("required") or [])
+        entity = parent_entity(name, scope.entity) if name else scope.entity
+        inner = Scope(entity=entity, place_role=scope.place_role, self_person=scope.self_person)
+        out = {}
+        for key, sub in props.items():
+            if key in required or depth < 2 and len(props) <= 12 and self.rng.random() < 0.5:
+                sub = sub if isinstance(sub, dict) else {}
+                st = sub.get("type")
+                if (st == "object" or "properties" in sub) and depth < 4:
+                    out[key] = self.object(sub, key, inner, entity, depth + 1)
+                elif st == "object" or "properties" in sub:
+                    out[key] = {}
+                else:
+                    out[key] = self.for_schema(sub, key, inner, entity) if depth < 4 or key in required else None
+        return {k: v for k, v in out.items() if v is not None}
 
     def scalar(self, kind: Kind, schema: dict, name: str, scope: Scope) -> Any:
         if "const" in schema:
@@ -168,6 +191,8 @@ class Values:
             return rng.randint(18, 75)
         if k in ("distance", "weight", "speed"):
             return round(rng.uniform(1, 40), 1)
+        if k == "number" and kind.role == "measure":
+            return rng.choice([64, 160, 300, 320, 640]) if not set(words(name)) & {"ms", "bytes"} else rng.randint(30000, 400000)
         if k == "paging":
             return {"page": 1, "offset": 0}.get(kind.role, 10)
         if k == "version":
@@ -208,6 +233,8 @@ class Values:
             return self.code(kind.role)
         if k == "category":
             return self.category(kind.role, scope)
+        if k == "copyright":
+            return f"© {w.today.year} {self.company_like('publisher')}"
         return None
 
     def _fallback(self, kind: Kind, t: str | None, name: str, scope: Scope) -> Any:
@@ -276,6 +303,8 @@ class Values:
             or "cents" in str(schema.get("description") or "").lower()
         if t == "integer":
             return int(round(value * 100)) if cents else int(round(value))
+        if t == "string":  # an amount in a text field: a plain whole number
+            return str(int(round(value)))
         return round(value, 2)
 
     def when(self, kind: Kind, scope: Scope, t: str | None) -> Any:
@@ -408,8 +437,13 @@ class Values:
             return place.airport[1]
         if ws & {"airline", "carrier"}:
             return self.company_like("airline")
-        if ws & {"city", "place", "location", "region", "destination"}:
+        if ws & {"city", "region", "destination", "town"}:
             return place.city
+        if ws & {"place", "location", "poi", "point", "interest", "attraction", "landmark", "square", "venue", "spot",
+                 "activity", "tour", "sight"}:
+            return rng.choice([f"{place.city} {rng.choice(['Museum', 'Castle', 'Market', 'Gardens', 'Cathedral', 'Old Town', 'Harbour', 'Opera House'])}",
+                               f"{self.w.fake.last_name()} Park", f"The {place.city} Food Hall",
+                               f"{self.w.fake.last_name()} Gallery"])
         if ws & {"country"}:
             return place.country
         if ws & {"product", "item", "device", "phone", "model", "gadget"}:
@@ -492,6 +526,24 @@ class Values:
         nouns, _ = common_words()
         return rng.choice(nouns)
 
+    def _matching(self, pattern: str, value: str, schema: dict) -> str:
+        """A value that matches a spec's pattern: the value reshaped, a number, else one built from the pattern."""
+        lo, hi = schema.get("minLength") or 0, schema.get("maxLength") or 10**6
+        candidates = [_from_pattern(pattern, value, self.rng), f"{self.rng.randint(5, 300)}",
+                      f"{self.rng.randint(5, 300)}.{self.rng.randint(0, 99):02d}", value.upper(), value.lower(),
+                      value.replace(" ", "_").upper(), "".join(self.rng.choices(string.ascii_uppercase + string.digits,
+                                                                                  k=max(lo, 8)))]
+        for candidate in candidates:
+            if _matches(pattern, candidate, strict=True) and lo <= len(candidate) <= hi:
+                return candidate
+        try:
+            import rstr
+
+            made = rstr.Rstr(self.rng).xeger(pattern)
+            return made if _matches(pattern, made, strict=True) else value
+        except Exception:  # a pattern rstr cannot read (\p{...}): keep the value
+            return value
+
     def _fit(self, value: Any, schema: dict, t: str | None) -> Any:
         """Make a value obey its schema's type and bounds (a count stays a whole number)."""
         if t == "integer":
@@ -526,7 +578,7 @@ class Values:
             value = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", value)).strip()
             pattern = schema.get("pattern")
             if isinstance(pattern, str) and not _matches(pattern, value):
-                value = _from_pattern(pattern, value, self.rng)
+                value = self._matching(pattern, value, schema)
             lo, hi = schema.get("minLength"), schema.get("maxLength")
             if isinstance(hi, int) and len(value) > hi:
                 value = value[:hi]
@@ -579,11 +631,11 @@ def reshape(example: Any, rng) -> Any:
     return "".join(out)
 
 
-def _matches(pattern: str, value: str) -> bool:
+def _matches(pattern: str, value: str, strict: bool = False) -> bool:
     try:
         return re.search(pattern, value) is not None
     except re.error:
-        return True
+        return not strict
 
 
 def _from_pattern(pattern: str, value: str, rng) -> str:

@@ -51,8 +51,27 @@ def _validator_for(key: str) -> Draft202012Validator | None:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError:
-        return None
+        # JSON Schema patterns are ECMA-262; one Python cannot compile (\p{Han}) is not checked
+        schema = _without_foreign_patterns(schema)
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError:
+            return None
     return Draft202012Validator(schema, format_checker=_FORMATS)
+
+
+def _without_foreign_patterns(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {k: _without_foreign_patterns(v) for k, v in node.items()}
+        if isinstance(out.get("pattern"), str):
+            try:
+                re.compile(out["pattern"])
+            except re.error:
+                del out["pattern"]
+        return out
+    if isinstance(node, list):
+        return [_without_foreign_patterns(v) for v in node]
+    return node
 
 
 class Checker:
