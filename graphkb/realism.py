@@ -190,14 +190,14 @@ def output_contradicts_call(record: dict) -> list[str]:
             continue
         wanted = {name_key(words(k)): v for k, v in args.items() if _scalar(v) and words(k) and
                   not set(words(k)) & {"page", "limit", "offset", "cursor", "per", "size", "sort", "order", "fields",
-                                       "format", "lang", "locale", "include", "expand", "min", "max", "from", "to"}}
+                                       "format", "lang", "locale", "include", "expand", "min", "max"}}
         for path, obj in _objects(output):
             for key, value in obj.items():
                 arg = wanted.get(name_key(words(key)))
                 if arg is None or not _scalar(value):
                     continue
-                if path and words(key)[-1:] == ["id"]:
-                    continue  # an id names the thing the call is about, not the things inside its result
+                if path and words(key) == ["id"]:
+                    continue  # a bare id inside a result is that inner thing's own, not the call's
                 if not _agrees(arg, value):
                     problems.append(f"{name}: {key}={value!r} in the output, {arg!r} in the call")
     return problems

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .realism import measure as realism_measure
+
 
 def read_records(path: Path) -> Iterator[dict]:
     with open(path, encoding="utf-8") as f:
@@ -171,6 +173,7 @@ def measure(path: Path, embedder=None, graph_tools: int | None = None) -> dict[s
         "coverage": len(tool_use) / graph_tools if graph_tools else None,
         "top_tool_share": (tool_use.most_common(1)[0][1] / n) if tool_use else 0.0,
         **validity(records),
+        **realism_measure(records),
     }
     out["rejected"], out["reject_reasons"] = rejects_of(path)
     out["coherence"] = coherence(records, embedder) if embedder is not None and records else None
@@ -195,6 +198,16 @@ ROWS = [  # (key, label, format, group)
     ("coverage", "tool coverage of the graph", "{:.1%}", "diversity"),
     ("top_tool_share", "most common tool in", "{:.1%}", "diversity"),
     ("coherence", "coherence (consecutive-turn SS)", "{:.3f}", "coherence"),
+    ("consistent", "free of world contradictions", "{:.1%}", "world"),
+    ("entity_changed", "an entity changes between calls", "{:.1%}", "world"),
+    ("end_before_start", "an end before its start", "{:.1%}", "world"),
+    ("output_contradicts_call", "an output contradicts its call", "{:.1%}", "world"),
+    ("list_reads", "values read from lists of 2+", "{:.0f}", "world"),
+    ("list_first_item", "list reads taking the first item", "{:.1%}", "world"),
+    ("description_copy", "user turns copying a tool description", "{:.1%}", "language"),
+    ("single_user_turn", "dialogues with one user turn", "{:.1%}", "language"),
+    ("user_gzip_ratio", "user text gzip ratio (first 3,000 words)", "{:.2f}", "language"),
+    ("user_distinct3", "user text Distinct-3 (first 3,000 words)", "{:.3f}", "language"),
     ("valid", "dialogues passing validation", "{:.1%}", "validity"),
     ("schema_valid_calls", "schema-valid calls", "{:.1%}", "validity"),
     ("grounded_args", "grounded arguments", "{:.1%}", "validity"),
@@ -245,6 +258,16 @@ def html_report(results: list[dict], labels: list[str]) -> str:
     rows = "".join(f"<tr><th>{html.escape(label)}</th>" + "".join(f"<td>{cell(r.get(k), f)}</td>" for r in results)
                    + "</tr>" for k, label, f, _ in ROWS)
     plots = [figure(hist("calls", "tool calls per dialogue")), figure(hist("user_turns", "user turns per dialogue"))]
+
+    def positions(ax):
+        for r, label in zip(results, labels):
+            counts = r.get("list_positions") or {}
+            total = sum(counts.values()) or 1
+            xs = sorted(counts)
+            ax.plot([x + 1 for x in xs], [counts[x] / total for x in xs], marker="o", label=label)
+        ax.set_title("position of the list item a later call reads")
+        ax.legend(fontsize=7)
+    plots.append(figure(positions))
     for r, label in zip(results, labels):
         top = r["_hist"]["top_tools"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .specs.model import FieldInfo, ParamInfo, Tool
 
@@ -11,7 +12,12 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 def words(name: str) -> list[str]:
     """`userId` / `user_id` / `User-ID` -> ['user', 'id']."""
-    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub(" ", name)) if w]
+    return list(_words(name))
+
+
+@lru_cache(maxsize=200_000)
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub(" ", name)) if w)
 
 
 def humanize(name: str) -> str:

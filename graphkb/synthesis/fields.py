@@ -115,8 +115,9 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
     if last in ("ip", "ipv4", "ipaddress") or fmt in ("ipv4", "ipv6"):
         return Kind("ip")
     # time
-    if fmt in ("date", "date-time", "time") or wset & TEMPORAL or last in _span_words() or last in (
-            "birthday", "dob", "expiration", "eta") or last in PAST and last not in ("first", "previous", "last"):
+    if fmt in ("date", "date-time", "time") or wset & TEMPORAL or wset & _span_words() or last in (
+            "birthday", "dob", "expiration", "eta") or last in PAST and last not in ("first", "previous", "last") \
+            or dwords & {"hh", "yyyy", "iso"} and not numeric:
         role = "start" if wset & STARTS else "end" if wset & ENDS else "past" if wset & PAST else ""
         stem = _join([w for w in ws if w not in STARTS | ENDS | TEMPORAL]) or "span"
         if numeric:
@@ -128,7 +129,7 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
             if fmt in ("date", "date-time", "time"):
                 kind = {"date": "date", "date-time": "datetime", "time": "time"}[fmt]
             elif last == "time" and "date" not in wset and not wset & (STARTS | ENDS | PAST) \
-                    and not dwords & {"date", "iso", "8601", "datetime"}:
+                    and not dwords & {"date", "iso", "8601", "datetime"} or "hh" in dwords and "yyyy" not in dwords:
                 kind = "time"
             elif last in ("at", "datetime", "timestamp", "ts", "dt", "time", "when"):
                 kind = "datetime"

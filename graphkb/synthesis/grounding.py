@@ -107,10 +107,11 @@ def currency_names(code: str) -> list[str]:
         return []
     if one == code.upper():
         return []
-    out = [many.lower(), one.lower()]
+    out = [many, one]
     if symbol and symbol != code.upper():
         out.append(symbol)
     short = one.split()[-1].lower()  # "US dollar" -> "dollar", "euro" -> "euro"
+    out = [o if any(ch.isupper() for ch in o[1:]) or " " in o else o.lower() for o in out]
     out += [short + "s", short]
     return list(dict.fromkeys(out))
 

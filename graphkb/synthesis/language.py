@@ -20,6 +20,9 @@ from .fields import Kind, classify
 from .plan import Call, Choice, Plan, ToolDef, Turn
 from .simulate import arg_kinds, value_at
 
+# Words of API jargon a person leaves off a noun.
+TECHNICAL = {"intent", "object", "resource", "record", "entry", "info", "information", "data", "details", "session",
+             "item", "list", "collection", "summary", "overview"}
 # Things people call theirs ("my order"); other things are "the" thing ("the exchange rate").
 HELD = {"booking", "reservation", "order", "ticket", "account", "profile", "cart", "subscription", "calendar",
         "document", "contact", "task", "reminder", "alarm", "event", "note", "flight", "trip", "payment", "invoice",
@@ -39,7 +42,7 @@ HUMAN_VERBS = {"book", "send", "add", "schedule", "reserve", "order", "place", "
                "cancel", "delete", "remove", "track", "convert", "translate", "calculate", "check", "find", "search",
                "refund", "confirm", "move", "rename", "archive", "complete", "approve", "reply", "buy", "record",
                "export", "download", "print", "sign", "follow", "reschedule", "geocode", "estimate", "compare"}
-OP_VERBS = {"create": ("create", "set up", "make", "add"), "update": ("update", "change"),
+OP_VERBS = {"create": ("create", "set up", "make", "add", "create"), "update": ("update", "change"),
             "delete": ("delete", "remove"), "cancel": ("cancel",), "action": ("run",)}
 
 
@@ -133,10 +136,17 @@ def field_label(key: str) -> str:
     return " ".join(ws)
 
 
+def _type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return "number" if isinstance(value, float) else "string"
+
+
 def shown(key: str, value: Any, currency: str, today: dt.date | None = None, entity: str = "") -> str:
     """An output value in prose."""
-    kind = classify(key, {"type": "number" if isinstance(value, (int, float)) and not isinstance(value, bool)
-                          else "string"}, entity, entity)
+    kind = classify(key.split(".")[-1], {"type": _type(value)}, entity, entity)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if kind.name == "money":
@@ -169,6 +179,8 @@ class Speaker:
         self.calls = {c.id: c for c in plan.calls}
         self.said: set[str] = set()  # "call.param" already stated
         self.values_said: set[str] = set()  # values the user has stated (no need to repeat them)
+        self._verbs: dict[str, str] = {}
+        self.withheld: list[str] = []  # what the current user turn leaves out
 
     # ---- small helpers -----------------------------------------------------------------------------
     def pick(self, *options: str) -> str:
@@ -181,7 +193,20 @@ class Speaker:
         return self.tools[self.calls[cid].tool]
 
     def noun(self, cid: str) -> str:
-        return humanize(tool_object(self.tool(cid)))
+        ws = humanize(tool_object(self.tool(cid))).split()
+        if len(ws) > 1 and ws[-1] in TECHNICAL:  # "payment intent" is a payment to a person
+            ws = ws[:-1]
+        return " ".join(ws)
+
+    def verb(self, cid: str) -> str:
+        """The verb for a call, chosen once a dialogue (`create` varies: add, set up, make)."""
+        if cid not in self._verbs:
+            tool = self.tool(cid)
+            verb = tool_verb(tool)
+            if verb == "create" or verb == "use":
+                verb = self.pick(*OP_VERBS.get(tool.op, ("use",)))
+            self._verbs[cid] = verb
+        return self._verbs[cid]
 
     def kinds(self, cid: str) -> dict[str, Kind]:
         return arg_kinds(self.tool(cid).info())
@@ -203,6 +228,10 @@ class Speaker:
         if kind.name in ("money",) and isinstance(value, (int, float)):
             amount = f"{value:g}"
             code = self.currency_of(cid)
+            held = any(w.startswith(f"{cid}.") and self.kinds(cid)[w.split(".", 1)[1]].name == "currency"
+                       for w in self.withheld)
+            if held:
+                return amount  # the currency is what the assistant will ask for
             if any(self.kinds(cid)[n].name == "currency" for n in self.call(cid).args):
                 return f"{amount} {_currency_word(code)}"  # says the currency argument too
             return self.pick(f"{amount} {_currency_word(code)}",
@@ -265,7 +294,8 @@ class Speaker:
             if isinstance(self.call(cid).args.get(name) and self.call(cid).args[name].value, list) or \
                     set(ws) & {"attendees", "attendee", "invitees", "guests", "participants", "to", "cc", "recipients"}:
                 return self.pick(f"inviting {text}", f"with {text}", f"for {text}")
-            return self.pick(f"with the email {text}", f"email {text}", f"at {text}")
+            return self.pick(f"with the email {text}", f"(my email is {text})" if self.call(cid).op == "create"
+                             else f"at {text}", f"- email {text}")
         if k == "phone":
             return self.pick(f"phone {text}", f"whose number is {text}", f"on {text}")
         if k in ("title",):
@@ -371,19 +401,64 @@ class Speaker:
         if not first:
             return ""
         if self.style == "terse":
-            return self.pick("", "", "Hi.")
+            return self.pick("", "", "", "Hi.", "Quick one.")
         if self.style == "polite":
-            return self.pick("Hi,", "Hello,", "Good morning,", "Hi there,", "Hello there,")
-        return self.pick("Hey!", "Hi there!", "Morning!", "Hey, quick one.", "Hi!", "Hello!")
+            return self.pick("Hi,", "Hello,", "Good morning,", "Hi there,", "Hello there,", "", "Good afternoon,",
+                             "Hi, hope you're well.", "Hello! I hope you can help.")
+        return self.pick("Hey!", "Hi there!", "Morning!", "Hey, quick one.", "Hi!", "Hello!", "Hey there.", "",
+                         "Okay, here's one for you.", "Right, so.")
+
+    def domain(self) -> str:
+        """What the dialogue is about, from its tools' entities: travel, food, shopping, work..."""
+        ents = {w for c in self.plan.calls for w in words(c.entity)}
+        for name, keys in (("travel", {"flight", "hotel", "stay", "trip", "airport", "booking", "fare", "room"}),
+                           ("food", {"restaurant", "table", "reservation", "menu", "dish", "recipe"}),
+                           ("shopping", {"product", "cart", "order", "return", "shipment", "item", "checkout"}),
+                           ("calendar", {"event", "calendar", "slot", "meeting", "appointment", "reminder", "task"}),
+                           ("people", {"contact", "email", "message", "call", "user", "person"}),
+                           ("documents", {"document", "file", "note", "page", "folder"}),
+                           ("music", {"track", "album", "artist", "playlist", "podcast", "episode", "show"}),
+                           ("money", {"payment", "intent", "rate", "currency", "invoice", "refund", "method"}),
+                           ("weather", {"weather", "forecast", "quality", "timezone"})):
+            if ents & keys:
+                return name
+        return "other"
 
     def context(self) -> str:
-        """A sentence of situation a chatty user volunteers."""
+        """A sentence of situation the user volunteers, fitting what the dialogue is about."""
         w = self.plan.world
-        dest = w.get("trip_destination", {}).get("city")
-        options = [f"I'm sorting out a few things for {dest} this week." if dest else "I'm sorting out my week.",
-                   f"I'm planning a trip to {dest}." if dest else "I'm trying to get organised.",
-                   "I've got a busy few days ahead.", "Trying to get this done before lunch."]
+        dest = w.get("trip_destination", {}).get("city") or w["user"]["city"]
+        friend = self.rng.choice(["my sister", "my brother", "a friend", "my partner", "a colleague", "my mum",
+                                  "my dad", "an old friend", "my boss", "a client"])
+        when = self.rng.choice(["next week", "soon", "this month", "in a couple of weeks", "later this month"])
+        options = {
+            "travel": [f"I'm heading to {dest} {when}.", f"We're visiting {friend} in {dest}.",
+                       f"Work is sending me to {dest} {when}.", f"I've finally got some time off to see {dest}.",
+                       f"I'm going to a conference in {dest}."],
+            "food": [f"I'm taking {friend} out for dinner.", f"It's {friend}'s birthday {when}.",
+                     "We want to try somewhere new.", f"I'm meeting {friend} in {dest}."],
+            "shopping": ["I'm doing a bit of shopping.", f"I'm getting a present for {friend}.",
+                         "I've been meaning to sort this out for ages.", "I need to pick up a few things."],
+            "calendar": [f"I need to sort out my week with {friend}.", "My week is getting busy.",
+                         f"{friend.capitalize()} wants to catch up.", "I'm trying to get organised."],
+            "people": [f"I met someone at a conference {when.replace('next', 'last')}.",
+                       f"I need to follow up with {friend}.", "I'm catching up on my contacts."],
+            "documents": [f"I'm preparing for a meeting with {friend}.", "I'm tidying up my files.",
+                          f"{friend.capitalize()} asked me for something."],
+            "music": ["I'm putting together a playlist for a road trip.", f"{friend.capitalize()} recommended someone.",
+                      "I want something new to listen to."],
+            "money": [f"I owe {friend} some money.", "I'm sorting out some payments.", "I'm checking my budget."],
+            "weather": [f"I'm going out {when}.", f"I'm planning a day out in {dest}."],
+        }.get(self.domain(), ["I've got a busy few days ahead.", "Trying to get this done before lunch.",
+                              "I need a hand with something."])
         return self.pick(*options)
+
+    def closer(self) -> str:
+        if self.style == "polite":
+            return self.pick("", "", "Thanks!", "Thank you.", "Thanks in advance.", "Much appreciated.")
+        if self.style == "chatty":
+            return self.pick("", "", "", "Thanks!", "Cheers.", "That would be great.")
+        return ""
 
     def request(self, cids: list[str], withheld: list[str], first: bool, kind: str) -> str:
         """What the user asks for: the first call's intent with its values, then what follows."""
@@ -400,11 +475,12 @@ class Speaker:
             parts.append(self.ask(cid, names, values, n > 0))
         text = " ".join(p for p in parts if p)
         lead = self.opener(first)
-        if first and self.style == "chatty" and self.rng.random() < 0.5:
+        share = {"chatty": 0.7, "polite": 0.35, "terse": 0.05}[self.style]
+        if first and self.rng.random() < share:
             lead = f"{lead} {self.context()}".strip()
         if lead.endswith(",") and text:
             text = text[0].lower() + text[1:] if not text.startswith("I ") and not text.startswith("I'") else text
-        return _sentence(f"{lead} {text}".strip())
+        return _sentence(f"{lead} {text} {self.closer()}".strip())
 
     def ask(self, cid: str, names: list[str], values: dict, then: bool) -> str:
         """One call's intent as a request."""
@@ -416,19 +492,31 @@ class Speaker:
         rest = [n for n in names if n not in ids]
         mods = self.phrases(cid, rest, values)
         ref = self.reference(cid, ids, values)
-        verb = tool_verb(tool)
-        lead = self.pick("Then ", "After that, ", "And ", "Also, ") if then else ""
+        verb = self.verb(cid)
+        lead = self.pick("Then ", "After that, ", "And ", "Also, ", "Once that's done, ", "Oh, and ",
+                         "While you're at it, ") if then else ""
         polite = self.style == "polite"
-        if op == "search":
-            core = self.pick(f"I'm looking for {plural(noun)} {mods}", f"can you find {plural(noun)} {mods}?",
-                             f"could you look up {plural(noun)} {mods}?", f"are there any {plural(noun)} {mods}?",
-                             f"I need {article(noun)} {mods}", f"please search for {plural(noun)} {mods}",
-                             f"what {plural(noun)} are there {mods}?", f"find me {article(noun)} {mods}",
-                             f"show me {plural(noun)} {mods}")
+        found = [n for n, a in call.args.items() if a.source == "tool" and kinds[n].name == "id"]
+        if op in ("search", "list") and found and not rest:  # the tracks of the album just found
+            core = self.pick(f"what {plural(noun)} does it have?", f"can you list its {plural(noun)}?",
+                             f"show me the {plural(noun)} on it", f"which {plural(noun)} are there?")
+        elif op == "search":
+            many, one = plural(noun), article(noun)
+            core = self.pick(f"I'm looking for {many} {mods}", f"can you find {many} {mods}?",
+                             f"could you look up {many} {mods}?", f"are there any {many} {mods}?",
+                             f"I need {one} {mods}", f"please search for {many} {mods}",
+                             f"what {many} are there {mods}?", f"find me {one} {mods}", f"show me {many} {mods}",
+                             f"any {many} {mods}?", f"is there {one} {mods}?", f"help me find {one} {mods}",
+                             f"what are my options for {many} {mods}?", f"I'd love to find {one} {mods}",
+                             f"do you have any {many} {mods}?", f"could you check for {many} {mods}?",
+                             f"{mods}, are there any {many}?" if mods else f"I want to browse {many}")
         elif op == "list":
-            core = self.pick(f"what {plural(noun)} do I have {mods}?", f"can you list my {plural(noun)} {mods}?",
-                             f"show me my {plural(noun)} {mods}", f"which {plural(noun)} are there {mods}?",
-                             f"pull up my {plural(noun)} {mods}")
+            many = plural(noun)
+            core = self.pick(f"what {many} do I have {mods}?", f"can you list my {many} {mods}?",
+                             f"show me my {many} {mods}", f"which {many} are there {mods}?",
+                             f"pull up my {many} {mods}", f"give me a rundown of my {many} {mods}",
+                             f"which {many} have I got {mods}?", f"let me see all my {many} {mods}",
+                             f"can I get a list of my {many} {mods}?")
         elif op == "read":
             if ref == "it":
                 core = self.pick(f"can you pull it up {mods}?", f"what are its details {mods}?",
@@ -453,7 +541,10 @@ class Speaker:
                 obj += self.pick(" to them", " to that person")
             core = self.pick(f"{verb} {obj} {mods}", f"please {verb} {obj} {mods}", f"I'd like to {verb} {obj} {mods}",
                              f"can you {verb} {obj} {mods}?", f"could you {verb} {obj} for me {mods}?",
-                             f"I want to {verb} {obj} {mods}", f"I need to {verb} {obj} {mods}")
+                             f"I want to {verb} {obj} {mods}", f"I need to {verb} {obj} {mods}",
+                             f"go ahead and {verb} {obj} {mods}", f"let's {verb} {obj} {mods}",
+                             f"would you {verb} {obj} {mods}?", f"could you help me {verb} {obj} {mods}?",
+                             f"I'm hoping to {verb} {obj} {mods}", f"can we {verb} {obj} {mods}?")
         elif op == "update" and verb in PARTICLE_VERBS.values():
             core = self.pick(f"let's {verb} {mods}", f"can you {verb} {mods}?", f"I'm ready to {verb} {mods}")
         elif op == "update" and verb in ("add", "attach", "assign", "invite", "move", "share", "transfer"):
@@ -468,10 +559,12 @@ class Speaker:
                              f"for {ref}, {change}, please", f"could you update {ref} so that {change}?")
         elif op == "delete":
             core = self.pick(f"please delete {ref} {mods}", f"can you remove {ref} {mods}?",
-                             f"I want to get rid of {ref} {mods}", f"delete {ref} {mods}")
+                             f"I want to get rid of {ref} {mods}", f"delete {ref} {mods}",
+                             f"could you take {ref} off {mods}?", f"I don't need {ref} anymore, please delete it")
         elif op == "cancel":
             core = self.pick(f"I need to cancel {ref} {mods}", f"please cancel {ref} {mods}",
-                             f"can you cancel {ref} {mods}?", f"I have to cancel {ref} {mods}")
+                             f"can you cancel {ref} {mods}?", f"I have to cancel {ref} {mods}",
+                             f"plans changed, so please cancel {ref} {mods}", f"could you call off {ref} {mods}?")
         else:
             found = [a for a in call.args.values() if a.source == "tool"]
             obj = ref if ids else ("that" if found and not rest else "" if rest else noun)
@@ -508,7 +601,9 @@ class Speaker:
             return self.pick("it", "it", f"that {noun}")
         other = [n for n, a in call.args.items() if a.source == "tool" and kinds[n].name == "id"]
         if other:
-            return self.pick(f"the {noun} for it", f"the {noun} for that one")
+            thing = humanize(kinds[other[0]].entity or noun)
+            return self.pick(f"that {thing}", f"the {thing}") if call.op == "read" else \
+                self.pick(f"the {noun} for it", f"the {noun} for that one")
         from_tool = [a for a in call.args.values() if a.source == "tool"]
         if from_tool:
             return self.pick(f"the {noun} there", f"the {noun} for it")
@@ -551,23 +646,28 @@ class Speaker:
         if choice.reason == "cheapest":
             return self.pick("The cheapest one works for me.", f"Let's go with the cheapest, {price}." if price else
                              "Let's go with the cheapest.", "I'll take the cheapest option.",
-                             f"The {price} one, please." if price else "The cheapest, please.")
+                             f"The {price} one, please." if price else "The cheapest, please.",
+                             "I'm on a budget, so the cheapest.", f"{price} sounds fine." if price else "Cheapest is fine.")
         if choice.reason == "earliest":
             return self.pick("The earliest one, please.", f"The {time} one works best." if time else
-                             "The earliest works best.", "Let's do the earlier one.")
+                             "The earliest works best.", "Let's do the earlier one.",
+                             f"I'd rather go early, so {time}." if time else "I'd rather go early.",
+                             f"{time} suits me." if time else "The first in the day suits me.")
         if choice.reason == "latest":
             return self.pick("The later one suits me better.", f"I'd prefer the {time} one." if time else
                              f"I'd prefer the last {noun}.")
         if choice.reason == "best_rated":
             return self.pick("The best-rated one, please.", "Let's go with the one with the best reviews.",
-                             f"I'll take the highest-rated {noun}.")
+                             f"I'll take the highest-rated {noun}.", "Reviews matter to me, so the top-rated one.")
         if choice.reason == "named" and name:
             return self.pick(f"{name} sounds good.", f"Let's go with {name}.", f"I like {name}.",
-                             f"{name}, please.")
+                             f"{name}, please.", f"I'll take {name}.", f"{name} looks nice.", f"Ooh, {name}.")
         if choice.reason == "only":
             return self.pick("That works.", "Sounds good.", "Great, that's the one.")
         return self.pick(f"The {ordinal} one looks good.", f"Let's take the {ordinal} one.",
-                         f"I'll go with the {ordinal} {noun}.")
+                         f"I'll go with the {ordinal} {noun}.", f"Number {choice.index + 1}, please.",
+                         f"The {ordinal} {noun} sounds right.", f"Hmm, the {ordinal} one, I think.",
+                         f"Option {choice.index + 1} works for me.")
 
     def follow(self, cids: list[str], withheld: list[str], choices: list[Choice], kind: str) -> str:
         """A turn that builds on what the assistant found."""
@@ -575,7 +675,9 @@ class Speaker:
         if kind == "choose" and choices:
             head = self.choose(choices)
         elif kind == "follow_up":
-            head = self.pick("", "Great.", "Perfect.", "Thanks.", "Okay.", "Nice.", "Good.")
+            head = self.pick("", "", "Great.", "Perfect.", "Thanks.", "Okay.", "Nice.", "Good.", "That looks good.",
+                             "Alright.", "Cool.", "Sounds good.", "Got it.", "Lovely.", "Excellent.", "Brilliant.",
+                             "Right.", "Thanks, that helps.")
         elif kind == "topic_shift":
             head = self.pick("Also, something else:", "One more thing.", "Separately,", "While I have you,", "Oh, and",
                              "Different question:", "Another thing:")
@@ -584,12 +686,29 @@ class Speaker:
             asks[0] = asks[0][:1].lower() + asks[0][1:]
         return _sentence(" ".join(x for x in [head, *asks] if x))
 
+    def criteria(self, turn: Turn) -> str:
+        """What the user asks the assistant to pick by, when it picks in the same turn."""
+        parts = []
+        for c in turn.choices:
+            if c.by != "assistant" or c.reason not in ("cheapest", "earliest", "latest", "best_rated"):
+                continue
+            crit = {"cheapest": "cheapest", "earliest": "earliest", "latest": "latest", "best_rated": "best-rated"}[c.reason]
+            noun = self.list_noun(c)
+            parts.append(self.pick(f"Just take the {crit} {noun}.", f"The {crit} {noun} is fine.",
+                                   f"Pick the {crit} one for me.", f"Go with whichever {noun} is {crit}."))
+        return " ".join(parts)
+
     def user(self, turn: Turn, first: bool, withheld: list[str]) -> str:
+        self.withheld = list(withheld)
         cids = [cid for step in turn.steps for cid in step]
         if turn.kind == "chitchat":
-            return self.pick("Thanks, that's all I needed!", "Perfect, thank you.", "Great, thanks for your help.",
-                             "That's everything, cheers.", "Brilliant, thanks!", "Thanks a lot, that sorts it.",
-                             "Okay, that's it for now. Thanks!")
+            thanks = self.pick("Thanks", "Thank you", "Great, thanks", "Perfect, thank you", "Brilliant, thanks",
+                               "Cheers", "Lovely, thanks", "Thanks a lot", "Awesome, thank you", "Many thanks")
+            rest = self.pick("", "", " - that's all I needed", ", that sorts it", ", I'm all set",
+                             ", that's everything for now", " for your help", ", you've been a big help",
+                             ", that's exactly what I wanted", ", nothing else for now")
+            tail = self.pick("", "", "", " Have a good one.", " Bye!", " Talk soon.", " Have a nice day.")
+            return f"{thanks}{rest}{self.pick('!', '.')}{tail}"
         if turn.kind == "unserved":
             return self.pick(f"Can you also {turn.intent}?", f"One more thing: could you {turn.intent}?",
                              f"Oh, and could you {turn.intent}?", f"Any chance you could {turn.intent}?")
@@ -616,8 +735,11 @@ class Speaker:
         if not cids:
             return self.pick("Can you help me with something?", "I need a hand with something.")
         if turn.kind in ("request",):
-            return self.request(cids, turn.withheld, first, turn.kind)
-        return self.follow(cids, turn.withheld, turn.choices, turn.kind)
+            text = self.request(cids, turn.withheld, first, turn.kind)
+        else:
+            text = self.follow(cids, turn.withheld, turn.choices, turn.kind)
+        crit = self.criteria(turn)
+        return f"{text} {crit}".strip() if crit else text
 
     def answer(self, gives: list[str]) -> str:
         cid, name = gives[0].split(".", 1)
@@ -645,7 +767,8 @@ class Speaker:
         if op == "read":
             return self.pick(f"Let me pull up the {noun}.", "Checking the details.", "One moment.")
         if op in ("create", "update"):
-            return self.pick(f"Sure, I'll {tool_verb(self.tool(cid))} that now.", "On it.", "Okay, doing that now.")
+            return self.pick(f"Sure, I'll {self.verb(cid)} that now.", "On it.", "Okay, doing that now.",
+                             "Give me a second.", "Right away.")
         if op in ("cancel", "delete"):
             return self.pick(f"Okay, I'll {op} it.", "Sure.")
         return self.pick("Sure.", "One moment.", "Let me work that out.")
@@ -698,6 +821,9 @@ class Speaker:
         for step in turn.steps:
             for cid in step:
                 parts.append(self.summary(cid, turn))
+        for choice in turn.choices:
+            if choice.by == "assistant" and choice.count > 1 and not any(choice.call in s for s in turn.steps):
+                parts.insert(0, self._picked(choice, self.call(choice.call).entity))
         if turn.fails:
             parts.append(self.after_failure(turn.fails))
         text = " ".join(p for p in parts if p)
@@ -723,7 +849,7 @@ class Speaker:
     def question(self, withheld: str) -> str:
         cid, name = withheld.split(".", 1)
         kind = self.kinds(cid)[name]
-        label = humanize(name)
+        label = " ".join(w for w in humanize(name).split() if w not in ("from", "to", "the", "of"))
         if kind.name == "person_name":
             return self.pick("Sure. What name should I put it under?", "Happy to. Who is it for? I need a full name.")
         if kind.name == "email":
@@ -736,7 +862,13 @@ class Speaker:
             return self.pick(f"How many {kind.entity or 'people'}?", f"Sure. What {label} should I use?")
         if kind.name in ("city", "iata"):
             return self.pick(f"Which city?" if kind.role != "origin" else "Where are you leaving from?",
-                             f"Sure. What {label} should I use?")
+                             "Where to?" if kind.role == "destination" else "Which city is that for?")
+        if kind.name == "query":
+            return self.pick("Sure. What are you looking for?", "What should I search for?",
+                             "Happy to. Any particular name or keyword?")
+        if kind.name == "currency":
+            return self.pick("Which currency should I convert to?" if kind.role == "destination" else
+                             "Which currency is that in?", "In which currency?")
         return self.pick(f"Sure. What {label} should I use?", f"I can do that. What's the {label}?",
                          f"Happy to. I just need the {label}.")
 
@@ -755,7 +887,7 @@ class Speaker:
                 return f"I didn't find any {plural(noun)}."
             choice = next((c for c in turn.choices if c.call == cid), None)
             day = _common_day(items)
-            shown_items = [self._item(x, ent, skip_day=day is not None) for x in items[:5]]
+            shown_items = [self._item(x, ent, skip_day=day is not None, own_args=call.values()) for x in items[:5]]
             on = f" on {when(day, self.today)}" if day else ""
             many = plural(noun) if len(items) != 1 else noun
             head = self.pick(f"I found {len(items)} {many}{on}:", f"There {'are' if len(items) != 1 else 'is'} "
@@ -771,7 +903,7 @@ class Speaker:
                 return self.pick("", "Here it is: ", f"Found the {noun}: ") + self._item(out, ent, limit=5) + "."
             return self._fields(out, ent, lead=self.pick(f"Here are the {noun} details:", f"The {noun}:", ""))
         if op == "create":
-            verb = tool_verb(self.tool(cid))
+            verb = self.verb(cid)
             past = _past(verb)
             ident = _ident(out)
             lead = self.pick(f"Done, the {noun} is {past}.", f"All set: your {noun} is {past}.",
@@ -805,7 +937,7 @@ class Speaker:
                "best_rated": "the best rated", "only": "the only one"}.get(choice.reason, "the one you asked for")
         return self.pick(f"{label} is {why}, so I went with that.", f"I picked {label}, {why}.")
 
-    def _item(self, item: Any, entity: str, skip_day: bool = False, limit: int = 3) -> str:
+    def _item(self, item: Any, entity: str, skip_day: bool = False, limit: int = 3, own_args: dict | None = None) -> str:
         """One result in a few words: its name, its times, its price, its rating."""
         if not isinstance(item, dict):
             return shown("value", item, self.currency, self.today, entity)
@@ -817,10 +949,16 @@ class Speaker:
         if span:
             parts.append(_span_text(fields[span[0]], fields[span[1]], self.today, skip_day))
         used = {label_key, *(span or ())}
-        for k, v in fields.items():
-            if k in used or not _speakable(k, v) or len(parts) >= limit:
+        said = {json.dumps(v, default=str) for v in (own_args or {}).values()}
+
+        def rank(kv):  # what people compare first: price, rating, then the rest
+            kind = classify(kv[0].split(".")[-1], {"type": _type(kv[1])}).name
+            return {"money": 0, "rating": 1, "datetime": 2, "date": 2, "time": 2}.get(kind, 3)
+
+        for k, v in sorted(fields.items(), key=rank):
+            if k in used or not _speakable(k, v) or len(parts) >= limit or json.dumps(v, default=str) in said:
                 continue
-            kind = classify(k.split(".")[-1], {"type": "number" if isinstance(v, (int, float)) else "string"})
+            kind = classify(k.split(".")[-1], {"type": _type(v)})
             if kind.name == "currency":
                 continue
             if kind.name == "money":
@@ -838,7 +976,8 @@ class Speaker:
         return f"{name} ({details})" if name and details else str(name or details)
 
     def _fields(self, out: Any, entity: str, lead: str = "", skip_ids: bool = False, limit: int = 5) -> str:
-        fields = _flat(out)
+        said = {json.dumps(v, default=str) for c in self.plan.calls for v in c.values().values()}
+        fields = {k: v for k, v in _flat(out).items() if json.dumps(v, default=str) not in said}  # not what was asked
         currency = _currency_field(fields) or self.currency
         fields = {k: v for k, v in fields.items() if classify(k.split(".")[-1], {"type": "string"}).name != "currency"}
         parts = [f"{field_label(k)} {shown(k.split('.')[-1], v, currency, self.today, entity)}"
@@ -988,8 +1127,9 @@ def _speakable(key: str, value: Any) -> bool:
     if isinstance(value, bool) and set(words(leaf)) & {"updated", "deleted", "success", "ok", "done", "created",
                                                        "cancelled", "canceled", "removed", "saved", "sent"}:
         return False  # "updated: true" after an update says nothing
-    kind = classify(leaf, {"type": "number" if isinstance(value, (int, float)) and not isinstance(value, bool)
-                           else "string"})
+    kind = classify(leaf, {"type": _type(value)})
+    if kind.name == "count" and kind.entity == "total":
+        return False  # how many results there are, said already
     if kind.name == "id":
         return _human_id(value) and not isinstance(value, bool)
     if set(words(leaf)) & {"copyright", "modified", "num", "etag", "href", "uri", "self", "links", "meta", "results"}:

@@ -379,7 +379,8 @@ class Planner:
                 if arg.source != "user" or sayable(kinds[name], name) or own_id(kinds[name], name):
                     continue
                 required = name in set(tool.parameters.get("required") or [])
-                options = lookups.get(f"{tool.uid}.{name}", [])
+                options = [(t, f) for t, f in lookups.get(f"{tool.uid}.{name}", [])
+                           if compatible(field_kind(t, f), kinds[name])]
                 earlier = next(((c, f) for t, f in options for c in out_calls if c.tool == t.function), None)
                 if earlier is not None:  # a call already made has it
                     call.args[name] = Arg(source="tool", call=earlier[0].id, field=earlier[1])
@@ -456,6 +457,7 @@ class Planner:
                 arg.said = say(arg.value, kind.name, world.today, rng)
             stated[key] = arg
         _order_spans(call, kinds, world, rng)
+        _distinct_ends(call, kinds, world, values)
 
     def _execute(self, calls: list[Call], tools: dict[str, ToolDef], sim: Simulator, world: World,
                  rng: random.Random, values: Values) -> dict[str, Choice]:
@@ -492,8 +494,11 @@ class Planner:
                 elif want in ("integer", "number") and isinstance(value, list) and value:
                     value = value[0]
                 schema = props.get(name) if isinstance(props.get(name), dict) else {}
-                vague = field_kind(tools_by_fn_all[source.tool], arg.field or "").name == "word" \
-                    and kinds_of[name].name not in ("word",)
+                source_kind = field_kind(tools_by_fn_all[source.tool], arg.field or "")
+                vague = source_kind.name == "word" and kinds_of[name].name not in ("word",)
+                if value is not None and not _fits_schema(value, schema) and not vague \
+                        and not compatible(source_kind, kinds_of[name]):
+                    value = None  # a value of another kind: this output does not feed that parameter
                 if value is not None and (not _fits_schema(value, schema) or vague):
                     # the result that feeds this parameter holds a value it accepts (nothing is shown yet)
                     # (a field of unknown meaning takes the meaning of the parameter it feeds)
@@ -526,7 +531,7 @@ class Planner:
         options: list[tuple[Reason, int]] = []
         first = items[0] if isinstance(items[0], dict) else {}
         for key in first:
-            kind = classify(key, {"type": "number" if isinstance(first[key], (int, float)) else "string"})
+            kind = classify(key, {"type": _json_type(first[key])})
             vals = [x.get(key) if isinstance(x, dict) else None for x in items]
             if kind.name == "money" and all(isinstance(v, (int, float)) for v in vals):
                 options.append(("cheapest", min(range(count), key=lambda i: vals[i])))
@@ -665,7 +670,7 @@ class Planner:
             rest = [Turn(kind="follow_up", steps=turn.steps[k + 1:], intent=turn.intent)] if turn.steps[k + 1:] else []
             turns[i:i + 1] = [before, retry, *rest]
             i += 2
-        return turns
+        return _settle_choices(turns, by_id)
 
     def _correction(self, calls: list[Call], tools: dict[str, ToolDef], rng: random.Random, world: World) -> None:
         """Now and then the user corrects a value after seeing the result: the first attempt is a call of
@@ -733,6 +738,32 @@ class Planner:
 # Parameters that tune the response rather than say what the user wants: never volunteered by a user.
 PLUMBING = {"sort", "order", "format", "fields", "include", "expand", "callback", "pretty", "limit", "offset", "page",
             "per", "cursor", "fields", "view", "embed", "projection", "alt", "prettyprint", "quota", "key", "trace"}
+def _settle_choices(turns: list[Turn], calls: dict[str, Call]) -> list[Turn]:
+    """Each choice is stated once, in the turn whose calls first read it. The assistant chooses (on a
+    criterion the user gives up front) only when the list and what reads it are in one turn; otherwise
+    the user has seen the list and chooses."""
+    stated: set[tuple[str, str]] = set()
+    where = {cid: i for i, t in enumerate(turns) for s in t.steps for cid in s}
+    for i, turn in enumerate(turns):
+        if not turn.steps and turn.withheld:
+            continue  # its answer turn states them
+        fresh = []
+        for choice in turn.choices:
+            key = (choice.call, choice.path)
+            if key in stated:
+                continue
+            stated.add(key)
+            if choice.by == "assistant" and where.get(choice.call) != i:
+                choice.by = "user"
+            fresh.append(choice)
+        turn.choices = fresh
+        if turn.kind == "follow_up" and any(c.by == "user" and c.count > 1 for c in fresh):
+            turn.kind = "choose"
+        elif turn.kind == "choose" and not any(c.by == "user" and c.count > 1 for c in fresh):
+            turn.kind = "follow_up"
+    return turns
+
+
 # Kinds whose values are the same thing whatever the parameter is called (a trip's city, its dates).
 SHARED_KINDS = {"date", "datetime", "city", "iata", "country", "country_code", "currency", "language", "count"}
 
@@ -747,6 +778,23 @@ def _as_kind(value: Any, kind: Kind) -> Any:
         if kind.name == "time":
             return value[11:16]
     return value
+
+
+def _distinct_ends(call: Call, kinds: dict[str, Kind], world: World, values: Values) -> None:
+    """The two ends of a conversion or a trip differ (not euros to euros, not Lisbon to Lisbon)."""
+    for name, arg in call.args.items():
+        k = kinds[name]
+        if arg.source != "user" or k.role != "destination" or k.name not in ("currency", "city", "iata", "country_code"):
+            continue
+        other = [a.value for n, a in call.args.items() if n != name and kinds[n].name == k.name
+                 and kinds[n].role in ("origin", "")]
+        if arg.value in other:
+            options = {"currency": [c for c in ("EUR", "USD", "GBP", "JPY", "CHF") if c not in other],
+                       "city": [world.away.city, world.home.city], "iata": [world.away.airport[0], world.home.airport[0]],
+                       "country_code": [world.away.country_code, world.home.country_code]}[k.name]
+            options = [o for o in options if o not in other]
+            if options:
+                arg.value, arg.said = options[0], None
 
 
 def _order_spans(call: Call, kinds: dict[str, Kind], world: World, rng: random.Random) -> None:
@@ -778,6 +826,14 @@ def _fits_schema(value: Any, schema: dict) -> bool:
         return True
 
 
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return "number" if isinstance(value, float) else "string"
+
+
 def _salient(item: Any) -> dict[str, Any]:
     """The fields of a result a person looks at: names, times, prices, ratings (not ids or links)."""
     if not isinstance(item, dict):
@@ -786,7 +842,7 @@ def _salient(item: Any) -> dict[str, Any]:
     for key, value in item.items():
         if isinstance(value, (dict, list)) or value is None:
             continue
-        kind = classify(key, {"type": "number" if isinstance(value, (int, float)) else "string"})
+        kind = classify(key, {"type": _json_type(value)})
         if kind.name in ("id", "url", "image_url", "token", "boolean", "paging"):
             continue
         out[key] = value
@@ -806,8 +862,9 @@ def _askable(call: Call, rng: random.Random) -> str | None:
                 walk(node[0], f"{path}[]")
         elif node is not None and path:
             leaf = path.split(".")[-1].replace("[]", "")
-            kind = classify(leaf, {"type": "number" if isinstance(node, (int, float)) else "string"})
-            if kind.name not in ("id", "url", "image_url", "token", "paging", "word", "password") and "[]" not in path:
+            kind = classify(leaf, {"type": _json_type(node)})
+            if kind.name not in ("id", "url", "image_url", "token", "paging", "word", "password") and "[]" not in path \
+                    and not (kind.name == "count" and kind.entity == "total"):
                 fields.append(path)
 
     walk(call.output, "")

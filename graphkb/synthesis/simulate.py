@@ -207,6 +207,7 @@ class Simulator:
             record = self.w.record(*ctx.own_id)
             for name, value in ctx.args.items():
                 if name not in self._id_args(ctx, kinds):
+                    _move_span(record, name, value, ctx.args)
                     record[name] = value
         coll = collection_key(schema) if tool.op in ("search", "list") else None
         if coll is not None and ctx.items is None:
@@ -305,7 +306,7 @@ class Simulator:
             return self._object(schema, key, ctx, kinds, scope, depth, root, collection, path)
         if t == "array" or t is None and "items" in schema:
             items = schema.get("items") if isinstance(schema.get("items"), dict) else {"type": "string"}
-            is_coll = collection is not None and path == collection.replace(".", "") or collection == "" and root
+            is_coll = collection is not None and (path == collection or collection == "" and root)
             if (items.get("type") == "object" or "properties" in items) and depth < MAX_DEPTH:
                 n = self._count(schema, ctx, is_coll, depth)
                 child = parent_entity(key, scope.entity) if key else scope.entity
@@ -425,7 +426,8 @@ class Simulator:
                     out[name] = _cancel_word(props.get(name) or {}, ctx.tool.op)
                     if record is not None:
                         record[name] = out[name]
-        if collection_item:
+        if collection_item and not (record is not None and (self._record_entity(id_key, props, entity), str(
+                record.get(id_key))) in ctx.existing):  # what existed before stays as it was
             self._satisfy_filters(out, props, ctx, kinds, scope)
             if record is not None:
                 record.update({k: v for k, v in out.items() if not isinstance(v, (dict, list))})
@@ -560,8 +562,8 @@ class Simulator:
             if value is None or isinstance(value, (dict, list)):
                 continue
             ak = kinds.get(arg)
-            if same_name(arg, name) and not (ak and ak.name == "id" and mine.name == "id" and ak.entity != entity.split()[-1]
-                                             and not top):
+            if same_name(arg, name) and not (words(name) == ["id"] and ak and ak.name == "id"
+                                             and ak.entity != entity.split()[-1] and not top):
                 if ak and ak.name == "money" and ak.role in ("max", "min"):
                     continue
                 converted = _convert(value, schema)
@@ -596,15 +598,14 @@ class Simulator:
             if ak is None or isinstance(value, (list, dict, bool)) or value is None:
                 continue
             if ak.name in ("money", "rating") and ak.role in ("max", "min"):
-                for name in item:
-                    mk = classify(name, props.get(name), scope.entity, scope.entity)
-                    if mk.name == ak.name and mk.role == "" and isinstance(item[name], (int, float)) and \
-                            isinstance(value, (int, float)):
-                        if ak.role == "max" and item[name] > value:
-                            item[name] = _bounded(value * self.w.rng.uniform(0.55, 0.98), item[name])
-                        elif ak.role == "min" and item[name] < value:
-                            top = (props.get(name) or {}).get("maximum", 5 if ak.name == "rating" else value * 2)
-                            item[name] = _bounded(self.w.rng.uniform(value, max(value, top)), item[name])
+                for node, name, mk in _leaves_of(item, props, scope.entity):  # `price.amount` as well as `price`
+                    if mk.name == ak.name and mk.role == "" and isinstance(node[name], (int, float)) and \
+                            not isinstance(node[name], bool) and isinstance(value, (int, float)):
+                        if ak.role == "max" and node[name] > value:
+                            node[name] = _bounded(value * self.w.rng.uniform(0.55, 0.98), node[name])
+                        elif ak.role == "min" and node[name] < value:
+                            top = 5 if ak.name == "rating" and value <= 5 else 10 if ak.name == "rating" else value * 2
+                            node[name] = _bounded(self.w.rng.uniform(value, max(value, top)), node[name])
             elif ak.name == "query" and isinstance(value, str):
                 labels = [n for n in item if isinstance(item[n], str) and classify(n, props.get(n), scope.entity,
                                                                                    scope.entity).name in ("label", "title")]
@@ -725,6 +726,34 @@ def _apart(items: list[dict], props: dict, entity: str) -> None:
         last_end = e
     for x, (s, e) in zip(items, fixed):
         x[start], x[end] = s.isoformat(), e.isoformat()
+
+
+def _leaves_of(item: dict, props: dict, entity: str, depth: int = 0):
+    """(object, key, kind) of every scalar in an item, nested objects included."""
+    for name, value in item.items():
+        sub = props.get(name) if isinstance(props.get(name), dict) else {}
+        if isinstance(value, dict) and depth < 3:
+            yield from _leaves_of(value, sub.get("properties") or {}, parent_entity(name, entity), depth + 1)
+        elif not isinstance(value, (list, dict)):
+            yield item, name, classify(name, sub or {"type": "number" if isinstance(value, (int, float)) else "string"},
+                                       entity, entity)
+
+
+def _move_span(record: dict, name: str, value: Any, args: dict) -> None:
+    """Moving the start of something moves its end too (unless the end is given)."""
+    kind = classify(name, {"type": "string"})
+    if kind.role != "start" or not isinstance(value, str) or name not in record:
+        return
+    old, new = _moment(record.get(name), None), _moment(value, None)
+    if old is None or new is None:
+        return
+    for key in list(record):
+        k = classify(key, {"type": "string"})
+        if k.role == "end" and k.stem == kind.stem and key not in args:
+            end = _moment(record[key], None)
+            if end is not None and isinstance(record[key], str):
+                moved = end + (new - old)
+                record[key] = moved.date().isoformat() if len(record[key]) == 10 else moved.isoformat()
 
 
 def _per_day(field: str) -> bool:

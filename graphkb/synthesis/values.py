@@ -296,7 +296,9 @@ class Values:
         return f"{prefix}_{''.join(rng.choices(string.ascii_lowercase + string.digits, k=10))}"
 
     def money(self, entity: str, name: str, schema: dict, t: str | None) -> Any:
-        lo, hi = next((PRICE_LEVELS[w] for w in reversed(words(entity) + words(name)) if w in PRICE_LEVELS), (5, 300))
+        desc = set(words(str(schema.get("description") or "")))
+        lo, hi = PRICE_LEVELS["room"] if (desc | set(words(name))) & {"night", "nightly"} else \
+            next((PRICE_LEVELS[w] for w in reversed(words(entity) + words(name)) if w in PRICE_LEVELS), (5, 300))
         value = self.rng.uniform(lo, hi)
         value = round(value) - self.rng.choice([0, 0, 0.01, 0.05, 0.5]) if value > 20 else round(value, 2)
         cents = "cents" in words(name) or "smallest currency unit" in str(schema.get("description") or "").lower() \

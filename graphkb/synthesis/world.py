@@ -45,7 +45,7 @@ class Place:
     @property
     def airport(self) -> tuple[str, str]:
         """(IATA code, name) of the airport that serves the city."""
-        return nearest_airport(self.lat, self.lng)
+        return nearest_airport(self.lat, self.lng, self.city)
 
 
 @dataclass
@@ -97,22 +97,35 @@ def _airports():
     import airportsdata
     import numpy as np
 
+    skip = ("heliport", "air base", "airbase", "airfield", "airstrip", "seaplane", "army", "naval", "station")
     rows = [a for a in airportsdata.load("IATA").values()
-            if a["iata"] and "International" in a["name"] and a["name"].isascii()]
+            if a["iata"] and "airport" in a["name"].lower() and a["name"].isascii()
+            and not any(s in a["name"].lower() for s in skip)]
     rows.sort(key=lambda a: a["iata"])
     coords = np.radians(np.array([[a["lat"], a["lon"]] for a in rows]))
     return rows, coords
 
 
 @lru_cache(maxsize=4096)
-def nearest_airport(lat: float, lng: float) -> tuple[str, str]:
+def nearest_airport(lat: float, lng: float, city: str = "") -> tuple[str, str]:
+    """(IATA code, name) of the airport that serves a place: among those within 80 km, one named for the
+    city, else an international one, else the nearest."""
     import numpy as np
 
     rows, coords = _airports()
     la, lo = math.radians(lat), math.radians(lng)
-    # haversine distance to every airport; the smallest wins
     d = np.sin((coords[:, 0] - la) / 2) ** 2 + math.cos(la) * np.cos(coords[:, 0]) * np.sin((coords[:, 1] - lo) / 2) ** 2
-    best = rows[int(np.argmin(d))]
+    km = 2 * 6371 * np.arcsin(np.sqrt(d))
+    near = [int(i) for i in np.argsort(km)[:25] if km[int(i)] <= 80]
+    if not near:
+        best = rows[int(np.argmin(km))]
+        return best["iata"], best["name"]
+
+    def rank(i: int) -> tuple:
+        a = rows[i]
+        return (a["city"].lower() != city.lower() or not city, "International" not in a["name"], km[i])
+
+    best = rows[min(near, key=rank)]
     return best["iata"], best["name"]
 
 
