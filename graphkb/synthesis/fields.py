@@ -117,7 +117,7 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
     # time
     if fmt in ("date", "date-time", "time") or wset & TEMPORAL or wset & _span_words() or last in (
             "birthday", "dob", "expiration", "eta") or last in PAST and last not in ("first", "previous", "last") \
-            or dwords & {"hh", "yyyy", "iso"} and not numeric:
+            or (dwords & {"hh", "yyyy"} or {"iso", "8601"} <= dwords) and not numeric:
         role = "start" if wset & STARTS else "end" if wset & ENDS else "past" if wset & PAST else ""
         stem = _join([w for w in ws if w not in STARTS | ENDS | TEMPORAL]) or "span"
         if numeric:

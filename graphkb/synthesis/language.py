@@ -311,7 +311,9 @@ class Speaker:
         if k == "query":
             return self.pick(f'about "{text}"', f'matching "{text}"', f'for "{text}"', f"with {text} in them")
         if k == "category":
-            return self.pick(f"({label}: {text})", f"in {text}", f"{label} {text}")
+            if set(ws) & {"role", "permission", "access", "level", "type"} and kind.role in ("role", "permission", "level"):
+                return self.pick(f"as {article(text)}", f"as {text}")
+            return self.pick(f"in the {text} category", f"({label}: {text})", f"with {label} {text}")
         if k in ("address", "street") and set(ws) & {"shipping", "delivery", "billing"}:
             return self.pick(f"shipping to {text}", f"to {text}") if "billing" not in ws else f"billed to {text}"
         if k == "currency" and role == "destination":
@@ -348,6 +350,7 @@ class Speaker:
         people = any(kinds[n].name == "person_name" for n in names)
         flow, details = [], []  # places, times and amounts run on; names, emails and notes are listed
         order = sorted(names, key=lambda n: (kinds[n].name not in FLOW, kinds[n].name == "email",
+                                             kinds[n].name != "money" or kinds[n].role != "",
                                              {"origin": 0, "destination": 1}.get(kinds[n].role, 2),
                                              {"start": 0, "end": 1}.get(kinds[n].role, 2)))
         for n in order:
@@ -409,8 +412,10 @@ class Speaker:
                          "Okay, here's one for you.", "Right, so.")
 
     def domain(self) -> str:
-        """What the dialogue is about, from its tools' entities: travel, food, shopping, work..."""
-        ents = {w for c in self.plan.calls for w in words(c.entity)}
+        """What the first request is about, from its tools' entities: travel, food, shopping, work..."""
+        first = [cid for s in self.plan.asked(self.plan.turns[0]) for cid in s] if self.plan.turns else []
+        ents = {w for c in self.plan.calls if c.id in first for w in words(c.entity)}
+        ents |= {w for cid in first for w in words(self.noun(cid))}
         for name, keys in (("travel", {"flight", "hotel", "stay", "trip", "airport", "booking", "fare", "room"}),
                            ("food", {"restaurant", "table", "reservation", "menu", "dish", "recipe"}),
                            ("shopping", {"product", "cart", "order", "return", "shipment", "item", "checkout"}),
@@ -430,7 +435,12 @@ class Speaker:
         dest = w.get("trip_destination", {}).get("city") or w["user"]["city"]
         friend = self.rng.choice(["my sister", "my brother", "a friend", "my partner", "a colleague", "my mum",
                                   "my dad", "an old friend", "my boss", "a client"])
-        when = self.rng.choice(["next week", "soon", "this month", "in a couple of weeks", "later this month"])
+        when = "soon"
+        window = w.get("window")
+        if window:  # said as the dates are: no "this month" for a trip two months away
+            days = (dt.date.fromisoformat(window[0]) - self.today).days
+            when = "this week" if days < 7 else "next week" if days < 14 else "in a few weeks" if days < 40 else \
+                "in a couple of months"
         options = {
             "travel": [f"I'm heading to {dest} {when}.", f"We're visiting {friend} in {dest}.",
                        f"Work is sending me to {dest} {when}.", f"I've finally got some time off to see {dest}.",
@@ -439,18 +449,19 @@ class Speaker:
                      "We want to try somewhere new.", f"I'm meeting {friend} in {dest}."],
             "shopping": ["I'm doing a bit of shopping.", f"I'm getting a present for {friend}.",
                          "I've been meaning to sort this out for ages.", "I need to pick up a few things."],
-            "calendar": [f"I need to sort out my week with {friend}.", "My week is getting busy.",
+            "calendar": [f"I need to find time with {friend}.", "My schedule is getting busy.",
                          f"{friend.capitalize()} wants to catch up.", "I'm trying to get organised."],
-            "people": [f"I met someone at a conference {when.replace('next', 'last')}.",
+            "people": ["I met someone at a conference recently.",
                        f"I need to follow up with {friend}.", "I'm catching up on my contacts."],
             "documents": [f"I'm preparing for a meeting with {friend}.", "I'm tidying up my files.",
                           f"{friend.capitalize()} asked me for something."],
             "music": ["I'm putting together a playlist for a road trip.", f"{friend.capitalize()} recommended someone.",
                       "I want something new to listen to."],
             "money": [f"I owe {friend} some money.", "I'm sorting out some payments.", "I'm checking my budget."],
-            "weather": [f"I'm going out {when}.", f"I'm planning a day out in {dest}."],
-        }.get(self.domain(), ["I've got a busy few days ahead.", "Trying to get this done before lunch.",
-                              "I need a hand with something."])
+            "weather": [f"I'm planning a day out in {dest}.", "I want to know what to pack."],
+        }.get(self.domain(), [])
+        if not options:
+            return ""
         return self.pick(*options)
 
     def closer(self) -> str:
@@ -490,6 +501,16 @@ class Speaker:
         kinds = self.kinds(cid)
         ids = [n for n in names if kinds[n].name == "id"]
         rest = [n for n in names if n not in ids]
+        describing = [n for n in rest if kinds[n].name == "category" and kinds[n].role in (
+            "cuisine", "genre", "type", "kind", "style", "category", "cabin", "room", "brand", "categories", "genres")]
+        if describing and op in ("search", "list", "create"):  # "Spanish restaurants", "jazz albums"
+            name = describing[0]
+            adjective = self.value_text(cid, name, values.get(name))
+            if " " not in adjective.strip() and not adjective.isdigit():
+                noun = f"{adjective} {noun}"
+                rest.remove(name)
+                self.said.add(f"{cid}.{name}")
+                self.values_said.add(_key(values.get(name, call.args[name].value if name in call.args else None)))
         mods = self.phrases(cid, rest, values)
         ref = self.reference(cid, ids, values)
         verb = self.verb(cid)
@@ -552,6 +573,7 @@ class Speaker:
             what = self.phrases(cid, counts, values).replace("for ", "") if counts else "it"
             others = self.phrases(cid, [n for n in rest if n not in counts], values)
             prep = "with" if verb in ("share",) else "to"
+            ref = f"the {noun}" if ref == "it" else ref
             core = self.pick(f"please {verb} {what} {prep} {ref} {others}", f"can you {verb} {what} {prep} {ref} {others}?")
         elif op == "update":
             change = self.changes(cid, rest, values) if rest else ""
@@ -859,7 +881,9 @@ class Speaker:
         if kind.name == "time":
             return self.pick("What time?", "At what time?")
         if kind.name == "count":
-            return self.pick(f"How many {kind.entity or 'people'}?", f"Sure. What {label} should I use?")
+            if kind.entity in ("quantity", "qty", "number", "count", "total", "units", "items", ""):
+                return self.pick("How many would you like?", "Sure. How many?")
+            return self.pick(f"How many {kind.entity}?", f"Sure. How many {kind.entity} should I put down?")
         if kind.name in ("city", "iata"):
             return self.pick(f"Which city?" if kind.role != "origin" else "Where are you leaving from?",
                              "Where to?" if kind.role == "destination" else "Which city is that for?")
@@ -959,7 +983,10 @@ class Speaker:
             if k in used or not _speakable(k, v) or len(parts) >= limit or json.dumps(v, default=str) in said:
                 continue
             kind = classify(k.split(".")[-1], {"type": _type(v)})
-            if kind.name == "currency":
+            if kind.name in ("currency", "id"):
+                continue
+            if words(k.split(".")[-1])[-1:] in (["last4"], ["four"]) or k.split(".")[-1].lower() in ("last4", "last_4"):
+                parts.append(f"ending in {v}")
                 continue
             if kind.name == "money":
                 parts.append(money(v, currency if "usd" not in words(k) else "USD"))
@@ -975,18 +1002,39 @@ class Speaker:
         details = ", ".join(parts)
         return f"{name} ({details})" if name and details else str(name or details)
 
-    def _fields(self, out: Any, entity: str, lead: str = "", skip_ids: bool = False, limit: int = 5) -> str:
-        said = {json.dumps(v, default=str) for c in self.plan.calls for v in c.values().values()}
+    def _fields(self, out: Any, entity: str, lead: str = "", skip_ids: bool = False, limit: int = 4) -> str:
+        """A result in a sentence or two: its status first, then what matters most."""
+        said = {json.dumps(a.value, default=str) for c in self.plan.calls for a in c.args.values() if a.source == "user"}
         fields = {k: v for k, v in _flat(out).items() if json.dumps(v, default=str) not in said}  # not what was asked
         currency = _currency_field(fields) or self.currency
-        fields = {k: v for k, v in fields.items() if classify(k.split(".")[-1], {"type": "string"}).name != "currency"}
-        parts = [f"{field_label(k)} {shown(k.split('.')[-1], v, currency, self.today, entity)}"
-                 for k, v in fields.items() if _speakable(k, v) and not (skip_ids and classify(k.split('.')[-1],
-                                                                                             {"type": "string"}).name == "id")][:limit]
-        if not parts:
+        fields = {k: v for k, v in fields.items() if classify(k.split(".")[-1], {"type": "string"}).name != "currency"
+                  and _speakable(k, v) and not (skip_ids and classify(k.split(".")[-1], {"type": "string"}).name == "id")}
+        status = next((k for k in fields if classify(k.split(".")[-1], {"type": "string"}).name == "status"
+                       and isinstance(fields[k], str)), None)
+        order = sorted((k for k in fields if k != status), key=lambda k: {"money": 0, "rating": 1, "datetime": 2,
+                        "date": 2, "time": 2}.get(classify(k.split(".")[-1], {"type": _type(fields[k])}).name, 3))
+        parts = []
+        for i, k in enumerate(order[: limit - (1 if status else 0)]):
+            value = shown(k.split(".")[-1], fields[k], currency, self.today, entity)
+            if isinstance(fields[k], bool):
+                parts.append(field_label(k) if fields[k] else f"not {field_label(k)}")
+            elif i == 0 and not status:
+                parts.append(self.pick(f"the {field_label(k)} is {value}", f"{field_label(k)}: {value}"))
+            else:
+                parts.append(f"{field_label(k)} {value}")
+        text = ""
+        if status:
+            state = humanize(str(fields[status]))
+            text = self.pick(f"It's {state}", f"Status: {state}") if not state.endswith(("succeeded", "failed")) \
+                else f"Status: {state}"
+            if parts:
+                text += ", with " + _join(parts)
+        elif parts:
+            body = _join(parts)
+            text = body[:1].upper() + body[1:]
+        if not text:
             return lead or ""
-        body = _join(parts)
-        return f"{lead} {body[:1].upper()}{body[1:]}.".strip()
+        return f"{lead} {text}.".strip()
 
 
 # ---- helpers --------------------------------------------------------------------------------------
@@ -1134,6 +1182,8 @@ def _speakable(key: str, value: Any) -> bool:
         return _human_id(value) and not isinstance(value, bool)
     if set(words(leaf)) & {"copyright", "modified", "num", "etag", "href", "uri", "self", "links", "meta", "results"}:
         return False  # what the API says about itself, not about the thing
+    if kind.name == "word" and isinstance(value, str):
+        return False  # a field whose meaning is unknown says nothing to a person
     return kind.name not in ("url", "image_url", "token", "paging", "password", "latitude", "longitude",
                              "timezone", "copyright", "code") and not (isinstance(value, str) and len(value) > 90)
 

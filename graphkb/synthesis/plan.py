@@ -39,6 +39,10 @@ HELD_IDS = {"booking", "reservation", "order", "ticket", "confirmation", "tracki
 TRAVEL = {"flight", "hotel", "trip", "stay", "room", "airport", "fare", "rental", "car", "train", "itinerary",
           "lodging", "accommodation", "property", "tour", "destination"}
 UNDO_ENTITIES = {"return", "refund", "cancellation", "dispute", "chargeback", "complaint"}
+# Verbs that finish a container, and verbs that fill one.
+FINISH = {"check out", "checkout", "submit", "place", "finalize", "finalise", "close", "publish", "send", "pay",
+          "confirm"}
+FILL = {"add", "attach", "insert", "upload", "put", "append"}
 
 
 class Arg(BaseModel):
@@ -214,8 +218,8 @@ def sayable(kind: Kind, name: str) -> bool:
 class Planner:
     """Builds a plan from a sampled tool combination; deterministic for a random generator."""
 
-    def __init__(self, clarify_rate: float = 0.3, unserved_rate: float = 0.1, chitchat_rate: float = 0.45,
-                 optional_rate: float = 0.3, unlinked_rate: float = 0.3, question_rate: float = 0.2,
+    def __init__(self, clarify_rate: float = 0.3, unserved_rate: float = 0.06, chitchat_rate: float = 0.45,
+                 optional_rate: float = 0.3, unlinked_rate: float = 0.15, question_rate: float = 0.2,
                  correct_rate: float = 0.06, failure_rates: dict[str, float] | None = None,
                  wire_data_flow: bool = True, user_choice_rate: float = 0.65):
         self.clarify_rate, self.unserved_rate, self.chitchat_rate = clarify_rate, unserved_rate, chitchat_rate
@@ -246,6 +250,15 @@ class Planner:
         calls, chain, dropped = self._make_sense(calls, chain, rng, notes)
         distractors = [*dropped, *distractors]
         calls, chain = self._add_lookups(calls, chain, lookups or {}, rng, notes)
+        before = len(calls)
+        calls = self._fill_before_finish(calls, {t.function: t for t in chain}, notes, distractors)
+        if len(calls) < before:  # what read from a dropped call is asked of the user instead
+            kept = {c.id for c in calls}
+            for call in calls:
+                for name, arg in list(call.args.items()):
+                    if arg.source == "tool" and arg.call not in kept:
+                        call.args[name] = Arg(source="user")
+            chain = [t for t in chain if any(c.tool == t.function for c in calls)]
         if not calls:
             raise Unplannable("no call is left once the combination is made sensible")
         if sample["strategy"] != "parallel":  # what exchanges no data is a topic shift; one at most
@@ -330,23 +343,29 @@ class Planner:
         return calls
 
     def _make_sense(self, calls: list[Call], chain: list[ToolDef], rng: random.Random, notes: list[str]):
-        """Drop what no person would do: undoing a create at once, an update that changes nothing."""
+        """Drop what no person would do: undo what was just made or bought, finish a container nothing was
+        put in, update nothing; and put filling a container before finishing it."""
+        from .language import tool_verb
+
         by_fn = {t.function: t for t in chain}
         keep: list[Call] = []
         dropped: list[ToolDef] = []
+        writes = {c.id for c in calls if c.op in ("create", "update")}
         for call in calls:
             tool = by_fn[call.tool]
             sources = {a.call for a in call.args.values() if a.source == "tool"}
-            source_ops = {c.op for c in keep if c.id in sources}
-            undo = (tool.op in ("delete", "cancel") or set(words(tool.entity)) & UNDO_ENTITIES) and "create" in source_ops
-            if undo and rng.random() >= 0.05:
-                notes.append(f"dropped {call.tool}: it would undo what was just created")
+            verb = tool_verb(tool)
+            reverses = tool.op in ("delete", "cancel") or set(words(tool.entity)) & UNDO_ENTITIES \
+                or verb in ("refund", "cancel", "remove", "delete", "void", "return")
+            made_here = sources & writes & {c.id for c in keep}
+            if reverses and made_here and rng.random() >= 0.05:
+                notes.append(f"dropped {call.tool}: it would undo what was just done")
                 dropped.append(tool)
                 continue
             if tool.op == "update":
                 kinds = arg_kinds(tool.info())
                 changes = [n for n in call.args if kinds[n].name != "id"]
-                if not changes:
+                if not changes and verb not in FINISH:
                     options = [n for n, k in kinds.items() if k.name not in ("id", "paging", "token", "password")
                                and n not in call.args and sayable(k, n)
                                and (tool.parameters.get("properties") or {}).get(n, {}).get("type") != "object"]
@@ -356,12 +375,42 @@ class Planner:
                         continue
                     call.args[rng.choice(options)] = Arg(source="user")
             keep.append(call)
+        keep = self._fill_before_finish(keep, by_fn, notes, dropped)
         kept_ids = {c.id for c in keep}
         for call in keep:  # arguments read from a dropped call are asked of the user instead
             for name, arg in list(call.args.items()):
                 if arg.source == "tool" and arg.call not in kept_ids:
                     call.args[name] = Arg(source="user")
         return keep, [t for t in chain if t not in dropped], dropped
+
+    @staticmethod
+    def _fill_before_finish(calls: list[Call], by_fn: dict[str, ToolDef], notes: list[str],
+                            dropped: list[ToolDef]) -> list[Call]:
+        """A cart (or any container) made here is filled before it is checked out; one never filled is not
+        checked out at all."""
+        from .language import tool_verb
+
+        made = {c.id for c in calls if c.op == "create"}
+        out = list(calls)
+        for call in calls:
+            verb = tool_verb(by_fn[call.tool])
+            if verb not in FINISH:
+                continue
+            container = {a.call for a in call.args.values() if a.source == "tool"} & made
+            if not container:
+                continue
+            fillers = [c for c in out if c is not call and tool_verb(by_fn[c.tool]) in FILL
+                       and {a.call for a in c.args.values() if a.source == "tool"} & container]
+            if not fillers:
+                out.remove(call)
+                dropped.append(by_fn[call.tool])
+                notes.append(f"dropped {call.tool}: nothing was put in it")
+                continue
+            last = max(out.index(f) for f in fillers)
+            if out.index(call) < last:  # finish after the last fill
+                out.remove(call)
+                out.insert(last, call)
+        return _topological(out)
 
     def _add_lookups(self, calls: list[Call], chain: list[ToolDef], lookups: dict[str, list[tuple[ToolDef, str]]],
                      rng: random.Random, notes: list[str]):
@@ -689,7 +738,17 @@ class Planner:
         if kinds[name].name == "date" and isinstance(old, str) and len(old) == 10:
             import datetime as dt
 
-            new = (dt.date.fromisoformat(old) + dt.timedelta(days=rng.choice([1, 2, -1]))).isoformat()
+            ends = [a.value for n, a in call.args.items() if kinds[n].role == "end" and kinds[n].name == "date"
+                    and kinds[n].stem == kinds[name].stem and isinstance(a.value, str)]
+            starts = [a.value for n, a in call.args.items() if kinds[n].role == "start" and kinds[n].name == "date"
+                      and kinds[n].stem == kinds[name].stem and isinstance(a.value, str)]
+            options = [(dt.date.fromisoformat(old) + dt.timedelta(days=d)).isoformat() for d in (1, 2, -1)]
+            options = [o for o in options if not (kinds[name].role == "start" and ends and o >= ends[0])
+                       and not (kinds[name].role == "end" and starts and o <= starts[0])
+                       and o >= world.today.isoformat()]  # a start still before its end, nothing in the past
+            if not options:
+                return
+            new = rng.choice(options)
         elif kinds[name].name == "count" and isinstance(old, int) and not isinstance(old, bool):
             new = old + 1
         elif kinds[name].name == "city":
@@ -738,6 +797,20 @@ class Planner:
 # Parameters that tune the response rather than say what the user wants: never volunteered by a user.
 PLUMBING = {"sort", "order", "format", "fields", "include", "expand", "callback", "pretty", "limit", "offset", "page",
             "per", "cursor", "fields", "view", "embed", "projection", "alt", "prettyprint", "quota", "key", "trace"}
+def _topological(calls: list[Call]) -> list[Call]:
+    """The calls in an order where each comes after what it reads, as close to the given order as can be."""
+    placed: list[Call] = []
+    ids = {c.id for c in calls}
+    waiting = list(calls)
+    while waiting:
+        done = {c.id for c in placed}
+        ready = next((c for c in waiting if {a.call for a in c.args.values() if a.source == "tool"} & ids <= done),
+                     waiting[0])
+        waiting.remove(ready)
+        placed.append(ready)
+    return placed
+
+
 def _settle_choices(turns: list[Turn], calls: dict[str, Call]) -> list[Turn]:
     """Each choice is stated once, in the turn whose calls first read it. The assistant chooses (on a
     criterion the user gives up front) only when the list and what reads it are in one turn; otherwise
@@ -863,8 +936,10 @@ def _askable(call: Call, rng: random.Random) -> str | None:
         elif node is not None and path:
             leaf = path.split(".")[-1].replace("[]", "")
             kind = classify(leaf, {"type": _json_type(node)})
-            if kind.name not in ("id", "url", "image_url", "token", "paging", "word", "password") and "[]" not in path \
-                    and not (kind.name == "count" and kind.entity == "total"):
+            asked = {json.dumps(a.value, default=str) for a in call.args.values()}
+            if kind.name in ("money", "datetime", "date", "time", "status", "rating", "duration", "percent",
+                             "temperature", "label", "title", "address", "phone") and "[]" not in path \
+                    and json.dumps(node, default=str) not in asked:
                 fields.append(path)
 
     walk(call.output, "")

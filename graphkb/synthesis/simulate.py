@@ -52,6 +52,8 @@ class CallContext:
     own_id: tuple[str, Any] | None = None  # (entity, id) the call is about (read/update/delete)
     place_role: str = ""  # `destination` when the call is about the trip's destination
     existing: set = field(default_factory=set)  # records that existed before the call
+    before: dict = field(default_factory=dict)  # the record the call is about, as it was before it
+    named: dict = field(default_factory=dict)  # records its id arguments name, as they were before it
     listed: set = field(default_factory=set)  # existing records already returned by this call
 
 
@@ -194,8 +196,13 @@ class Simulator:
         kinds = arg_kinds(tool)
         ctx.own_id = self._own_id(ctx, kinds)
         ctx.existing = set(self.w.records)
+        ctx.before = dict(self.w.records.get((str(ctx.own_id[0]), str(ctx.own_id[1])), {})) if ctx.own_id else {}
+        named = {str(v) for n, v in ctx.args.items() if kinds.get(n) and kinds[n].name == "id" and not isinstance(v, (list, dict))}
+        ctx.named = {k: dict(r) for k, r in self.w.records.items() if k[1] in named}  # as they were before the call
         ctx.place_role = self._place_role(ctx)
         self._asked = set(ctx.args)
+        self.v.imperial = any(isinstance(v, str) and v.lower() in ("imperial", "us", "fahrenheit", "f", "e")
+                              and set(words(n)) & {"units", "unit", "system", "scale"} for n, v in ctx.args.items())
         # a requested length (`duration_minutes`) is the length of the spans returned
         self.v.duration_hint = next((dt.timedelta(**{k.role if k.role in ("minutes", "hours", "days", "weeks")
                                                      else "days": v}) for n, v in ctx.args.items()
@@ -412,7 +419,7 @@ class Simulator:
                 out[name] = echoed
             else:
                 out[name] = self._fill(sub, name, ctx, kinds, scope, depth + 1, False, collection, sub_path)
-            if root and ctx.tool.op == "create" and classify(name, sub, entity, entity).name == "status" \
+            if ctx.tool.op == "create" and depth <= 1 and classify(name, sub, entity, entity).name == "status" \
                     and name not in ctx.args:
                 out[name] = _created_word(sub if isinstance(sub, dict) else {}, out[name])
             if record is not None and (not isinstance(out[name], (dict, list)) or isinstance(out[name], list)
@@ -431,7 +438,7 @@ class Simulator:
             self._satisfy_filters(out, props, ctx, kinds, scope)
             if record is not None:
                 record.update({k: v for k, v in out.items() if not isinstance(v, (dict, list))})
-        if root and ctx.tool.op in ("create", "cancel"):
+        if root and ctx.tool.op in ("create", "cancel", "update"):
             self._derive_money(out, props, ctx, kinds, entity, record)
         if root and ctx.tool.op in ("action", "read"):
             self._convert(out, props, ctx, kinds, entity)
@@ -459,17 +466,25 @@ class Simulator:
         for name, value in ctx.args.items():
             k = kinds.get(name)
             if k and k.name == "id" and not isinstance(value, (list, dict)):
-                for (e, i), rec in self.w.records.items():
-                    if i == str(value) and (e, i) in ctx.existing:
+                for (e, i), rec in ctx.named.items():
+                    if i == str(value) and not (ctx.own_id and (e, i) == (str(ctx.own_id[0]), str(ctx.own_id[1]))):
                         money = [(v, _per_day(f)) for f, v in rec.items() if isinstance(v, (int, float))
                                  and not isinstance(v, bool) and classify(f, {"type": "number"}).name == "money"]
                         if money:
                             prices.append(money[0])
-        if ctx.own_id:
-            own = self.w.record(*ctx.own_id)
-            prices += [(v, False) for f, v in own.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+        becomes = ctx.tool.op == "update" and ctx.own_id and entity.split()[-1] != str(ctx.own_id[0]).split()[-1]
+        if ctx.own_id and (ctx.tool.op != "update" or becomes):  # what a cancellation refunds, what a cart costs
+            prices += [(v, False) for f, v in ctx.before.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
                        and classify(f, {"type": "number"}).name == "money"][:1]
         if not prices:
+            return
+        if becomes:  # checking out a cart makes an order of what is in it, at its price
+            for name in out:
+                if classify(name, props.get(name), entity, entity).name == "money" and \
+                        isinstance(out[name], (int, float)) and not isinstance(out[name], bool):
+                    out[name] = prices[-1][0]
+                    if record is not None:
+                        record[name] = out[name]
             return
         count = next((v for n, v in ctx.args.items() if (kinds.get(n) or Kind("")).name == "count"
                       and isinstance(v, int) and not isinstance(v, bool)), 1)
@@ -478,8 +493,19 @@ class Simulator:
         for name in out:
             mk = classify(name, props.get(name), entity, entity)
             if mk.name == "money" and isinstance(out[name], (int, float)) and not isinstance(out[name], bool):
-                value = total if ctx.tool.op == "create" else round(total * self.w.rng.choice([1, 1, 0.8, 0.5]), 2)
+                if ctx.tool.op == "update":  # adding to a cart adds to its total
+                    before = ctx.before.get(name, 0)
+                    value = round((before if isinstance(before, (int, float)) and not isinstance(before, bool) else 0)
+                                  + total, 2)
+                else:
+                    value = total if ctx.tool.op == "create" else round(total * self.w.rng.choice([1, 1, 0.8, 0.5]), 2)
                 out[name] = int(round(value)) if isinstance(out[name], int) else value
+                if record is not None:
+                    record[name] = out[name]
+            elif ctx.tool.op == "update" and mk.name == "count" and mk.entity in ("item", "items", "total", "count", "") \
+                    and isinstance(out[name], int) and not isinstance(out[name], bool) and count:
+                before = ctx.before.get(name, 0)
+                out[name] = (before if isinstance(before, int) and not isinstance(before, bool) else 0) + count
                 if record is not None:
                     record[name] = out[name]
 
@@ -740,19 +766,20 @@ def _leaves_of(item: dict, props: dict, entity: str, depth: int = 0):
 
 
 def _move_span(record: dict, name: str, value: Any, args: dict) -> None:
-    """Moving the start of something moves its end too (unless the end is given)."""
+    """Moving one end of something moves the other too (unless both are given), keeping its length."""
     kind = classify(name, {"type": "string"})
-    if kind.role != "start" or not isinstance(value, str) or name not in record:
+    if kind.role not in ("start", "end") or not isinstance(value, str) or name not in record:
         return
     old, new = _moment(record.get(name), None), _moment(value, None)
     if old is None or new is None:
         return
+    other = "end" if kind.role == "start" else "start"
     for key in list(record):
         k = classify(key, {"type": "string"})
-        if k.role == "end" and k.stem == kind.stem and key not in args:
-            end = _moment(record[key], None)
-            if end is not None and isinstance(record[key], str):
-                moved = end + (new - old)
+        if k.role == other and k.stem == kind.stem and key not in args and isinstance(record[key], str):
+            moment = _moment(record[key], None)
+            if moment is not None:
+                moved = moment + (new - old)
                 record[key] = moved.date().isoformat() if len(record[key]) == 10 else moved.isoformat()
 
 
@@ -798,6 +825,18 @@ def _coherent_temperatures(out: dict, props: dict, entity: str) -> None:
         out[lows[0]], out[highs[0]] = out[highs[0]], out[lows[0]]
         if out[lows[0]] == out[highs[0]]:
             out[highs[0]] = round(out[highs[0]] + 4, 1)
+    rain = next((out[n] for n in out if isinstance(out[n], (int, float)) and not isinstance(out[n], bool)
+                 and set(words(n)) & {"precipitation", "rain", "pop"}), None)
+    for n, v in out.items():  # the sky agrees with the chance of rain
+        enum = [e for e in (props.get(n) or {}).get("enum") or [] if isinstance(e, str)]
+        if rain is None or not enum or not isinstance(v, str):
+            continue
+        wet = [e for e in enum if re.search(r"rain|shower|storm|drizzle", e, re.I)]
+        dry = [e for e in enum if re.search(r"clear|sun|fair", e, re.I)]
+        if rain >= 60 and wet and v not in wet:
+            out[n] = wet[0]
+        elif rain <= 20 and dry and v in wet:
+            out[n] = dry[0]
     if temps:
         warmest = max(out[n] for n in temps)
         for n, v in out.items():

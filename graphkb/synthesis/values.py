@@ -6,6 +6,7 @@ for the world's random generator. Schema constraints (enum, pattern, range, leng
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import string
 import uuid
@@ -48,6 +49,7 @@ class Values:
         self.w = world
         self.rng = world.rng
         self.duration_hint: dt.timedelta | None = None  # set per call by the simulator
+        self.imperial = False  # the call asked for imperial units
 
     # ---- entry points ----------------------------------------------------------------------------
     def for_schema(self, schema: dict | None, name: str = "", scope: Scope | None = None, parent: str = "") -> Any:
@@ -130,7 +132,14 @@ class Values:
             person = scope.persons.get("")
             return person.company if person and person.company else self.company_like(kind.entity)
         if k == "iata":
-            return w.place(kind.role or scope.place_role).airport[0]
+            place = w.place(kind.role or scope.place_role)
+            index = scope.fields.get("_index", 0)
+            if index and scope.entity in ("airport", "location", "place"):  # a search for airports finds several
+                from .world import airports_near
+
+                near = airports_near(place.lat, place.lng)
+                return near[index % len(near)][0]
+            return place.airport[0]
         if k == "city":
             return w.place(kind.role or scope.place_role).city
         if k == "country":
@@ -184,13 +193,15 @@ class Values:
         if k == "temperature":  # one climate per dialogue, a day's spread around it
             base = scope.fields.setdefault("_climate", self.climate())
             spread = {"high": rng.uniform(2, 6), "low": -rng.uniform(2, 6)}.get(kind.role, rng.uniform(-2, 2))
-            return round(base + spread, 1)
+            celsius = base + spread
+            fahrenheit = "f" in words(name) or "fahrenheit" in words(name) or self.imperial and "c" not in words(name)
+            return round(celsius * 9 / 5 + 32 if fahrenheit else celsius, 1)
         if k == "count":
             return rng.choices([1, 2, 3, 4, 5, 6], weights=[4, 6, 3, 3, 1, 1])[0]
         if k == "age":
             return rng.randint(18, 75)
         if k in ("distance", "weight", "speed"):
-            return round(rng.uniform(1, 40), 1)
+            return round(rng.uniform(1, 40) * (0.62 if self.imperial and k != "weight" else 1), 1)
         if k == "number" and kind.role == "measure":
             return rng.choice([64, 160, 300, 320, 640]) if not set(words(name)) & {"ms", "bytes"} else rng.randint(30000, 400000)
         if k == "paging":
@@ -292,8 +303,16 @@ class Values:
             return f"{ws[-1][:3].upper()}-{rng.randint(100000, 999999)}"
         if ws and ws[-1] in ("tracking", "shipment", "parcel"):
             return "1Z" + "".join(rng.choices(string.ascii_uppercase + string.digits, k=14))
-        prefix = "".join(x[:2] for x in ws[-2:])[:4] or "id"
-        return f"{prefix}_{''.join(rng.choices(string.ascii_lowercase + string.digits, k=10))}"
+        # each kind of thing has its own style of id, as in real APIs: numbers, hex, short codes, prefixed keys
+        style = int(hashlib.sha1(entity.encode()).hexdigest(), 16) % 4
+        if style == 0:
+            return str(rng.randint(100000, 99999999))
+        if style == 1:
+            return "".join(rng.choices("0123456789abcdef", k=rng.choice([12, 16, 24])))
+        if style == 2:
+            return "".join(rng.choices(string.ascii_uppercase + string.digits, k=8))
+        prefix = "".join(x[:3] for x in ws[-1:])[:4] or "id"
+        return f"{prefix}_{''.join(rng.choices(string.ascii_letters + string.digits, k=14))}"
 
     def money(self, entity: str, name: str, schema: dict, t: str | None) -> Any:
         desc = set(words(str(schema.get("description") or "")))
@@ -345,8 +364,13 @@ class Values:
             delta = self.duration_hint
         elif kind.name == "date" or ws & {"hotel", "stay", "reservation", "rental", "booking", "trip", "room", "lodging"}:
             delta = dt.timedelta(days=rng.randint(1, 6))
-        elif ws & {"flight", "fare", "train", "journey", "trip", "route", "leg", "segment"}:
-            delta = dt.timedelta(minutes=rng.randrange(55, 14 * 60, 5))
+        elif ws & {"flight", "fare", "journey", "trip", "route", "leg", "segment", "itinerary"}:
+            from .world import distance_km
+
+            hours = distance_km(self.w.home, self.w.away) / 780 + 0.6  # cruising speed, plus taxi and climb
+            delta = dt.timedelta(minutes=int(hours * 60 * rng.uniform(0.95, 1.15)) // 5 * 5)
+        elif ws & {"train", "bus", "ride"}:
+            delta = dt.timedelta(minutes=rng.randrange(35, 6 * 60, 5))
         else:
             delta = dt.timedelta(minutes=rng.choice([30, 30, 45, 60, 60, 90, 120]))
         end = start + delta
@@ -436,6 +460,12 @@ class Values:
             return rng.choice([f"{last}'s Bistro", f"Trattoria {last}", f"The {rng.choice(nouns).capitalize()} Kitchen",
                                f"{last} Grill", f"Café {last}"])
         if ws & {"airport"}:
+            index = scope.fields.get("_index", 0)
+            if index:
+                from .world import airports_near
+
+                near = airports_near(place.lat, place.lng)
+                return near[index % len(near)][1]
             return place.airport[1]
         if ws & {"airline", "carrier"}:
             return self.company_like("airline")
@@ -620,6 +650,10 @@ def reshape(example: Any, rng) -> Any:
         return example
     if len(example) > 40 or " " in example.strip():
         return example
+    if re.fullmatch(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", example):
+        made = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        return made.upper() if example.isupper() else made
+    hexed = re.fullmatch(r"[0-9a-f]+", example) is not None and re.search(r"[a-f]", example) is not None
     out = []
     for ch in example:
         if ch.isdigit():
@@ -627,7 +661,7 @@ def reshape(example: Any, rng) -> Any:
         elif ch.isupper() and ch.isascii():
             out.append(rng.choice(string.ascii_uppercase))
         elif ch.islower() and ch.isascii():
-            out.append(rng.choice(string.ascii_lowercase))
+            out.append(rng.choice("abcdef" if hexed else string.ascii_lowercase))
         else:
             out.append(ch)
     return "".join(out)

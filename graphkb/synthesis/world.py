@@ -129,6 +129,23 @@ def nearest_airport(lat: float, lng: float, city: str = "") -> tuple[str, str]:
     return best["iata"], best["name"]
 
 
+@lru_cache(maxsize=1024)
+def airports_near(lat: float, lng: float, k: int = 6) -> tuple[tuple[str, str, str], ...]:
+    """The k airports nearest a place: (IATA code, name, city)."""
+    import numpy as np
+
+    rows, coords = _airports()
+    la, lo = math.radians(lat), math.radians(lng)
+    d = np.sin((coords[:, 0] - la) / 2) ** 2 + math.cos(la) * np.cos(coords[:, 0]) * np.sin((coords[:, 1] - lo) / 2) ** 2
+    return tuple((rows[int(i)]["iata"], rows[int(i)]["name"], rows[int(i)]["city"]) for i in np.argsort(d)[:k])
+
+
+def distance_km(a: Place, b: Place) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lng, b.lat, b.lng))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
 @lru_cache(maxsize=512)
 def country_name(code: str) -> str:
     import pycountry
