@@ -125,7 +125,11 @@ def clock(hour: int, minute: int) -> str:
 
 UNITS = {"kg": "kg", "km": "km", "mi": "miles", "c": "°C", "f": "°F", "min": "minutes", "mins": "minutes",
          "minutes": "minutes", "hours": "hours", "pct": "%", "percent": "%", "mb": "MB", "gb": "GB", "kb": "KB",
-         "m": "m", "cm": "cm", "lbs": "lb", "usd": "", "eur": "", "gbp": ""}
+         "m": "m", "cm": "cm", "lbs": "lb", "usd": "", "eur": "", "gbp": "", "kph": "km/h", "kmh": "km/h",
+         "mph": "mph", "ms": "ms"}
+
+
+ACRONYMS = {"aqi", "uv", "id", "url", "iata", "vat", "gps", "pin", "sku", "isbn", "utc", "eta", "pdf", "api", "sms"}
 
 
 def field_label(key: str) -> str:
@@ -133,7 +137,7 @@ def field_label(key: str) -> str:
     ws = words(key.split(".")[-1])
     while len(ws) > 1 and ws[-1] in UNITS:
         ws = ws[:-1]
-    return " ".join(ws)
+    return " ".join(w.upper() if w in ACRONYMS else w for w in ws)
 
 
 def _type(value: Any) -> str:
@@ -181,6 +185,7 @@ class Speaker:
         self.values_said: set[str] = set()  # values the user has stated (no need to repeat them)
         self._verbs: dict[str, str] = {}
         self.withheld: list[str] = []  # what the current user turn leaves out
+        self.shown_now: set[str] = set()
 
     # ---- small helpers -----------------------------------------------------------------------------
     def pick(self, *options: str) -> str:
@@ -299,6 +304,8 @@ class Speaker:
         if k == "phone":
             return self.pick(f"phone {text}", f"whose number is {text}", f"on {text}")
         if k in ("title",):
+            if set(words(self.call(cid).entity)) & {"email", "message", "mail", "sms"} or "subject" in ws:
+                return self.pick(f'with the subject "{text}"', f'subject "{text}"')
             return self.pick(f'called "{text}"', f'titled "{text}"', f'named "{text}"')
         if k == "label":
             return self.pick(f'"{text}"', f"named {text}") if kind.entity not in ("restaurant", "hotel") else f"at {text}"
@@ -365,11 +372,14 @@ class Speaker:
         parts = [" ".join(flow)] if flow else []
         if details:
             merged = []
+            emails = [d for d in details if d.startswith("(")]
             for d in details:  # an email in brackets follows the name it belongs to
-                if d.startswith("(") and merged:
-                    merged[-1] += f" {d}"
-                else:
-                    merged.append(d)
+                if d.startswith("("):
+                    continue
+                merged.append(d)
+                if emails and (d.startswith(("named ", "for ", "called ", "in the name of ", "under the name "))):
+                    merged[-1] += f" {emails.pop(0)}"
+            merged += emails
             parts.append(_join(merged) if not flow else ", " + _join(merged) if len(merged) > 1 else merged[0])
         text = " ".join(parts).replace(" , ", ", ")
         for n in names:
@@ -488,7 +498,10 @@ class Speaker:
         lead = self.opener(first)
         share = {"chatty": 0.7, "polite": 0.35, "terse": 0.05}[self.style]
         if first and self.rng.random() < share:
-            lead = f"{lead} {self.context()}".strip()
+            context = self.context()
+            if lead.endswith(",") and context:
+                lead = lead[:-1] + "!"
+            lead = f"{lead} {context}".strip()
         if lead.endswith(",") and text:
             text = text[0].lower() + text[1:] if not text.startswith("I ") and not text.startswith("I'") else text
         return _sentence(f"{lead} {text} {self.closer()}".strip())
@@ -529,7 +542,7 @@ class Speaker:
                              f"what {many} are there {mods}?", f"find me {one} {mods}", f"show me {many} {mods}",
                              f"any {many} {mods}?", f"is there {one} {mods}?", f"help me find {one} {mods}",
                              f"what are my options for {many} {mods}?", f"I'd love to find {one} {mods}",
-                             f"do you have any {many} {mods}?", f"could you check for {many} {mods}?",
+                             f"could you check for {many} {mods}?",
                              f"{mods}, are there any {many}?" if mods else f"I want to browse {many}")
         elif op == "list":
             many = plural(noun)
@@ -687,7 +700,7 @@ class Speaker:
         if choice.reason == "only":
             return self.pick("That works.", "Sounds good.", "Great, that's the one.")
         return self.pick(f"The {ordinal} one looks good.", f"Let's take the {ordinal} one.",
-                         f"I'll go with the {ordinal} {noun}.", f"Number {choice.index + 1}, please.",
+                         f"I'll go with the {ordinal} {noun}.",
                          f"The {ordinal} {noun} sounds right.", f"Hmm, the {ordinal} one, I think.",
                          f"Option {choice.index + 1} works for me.")
 
@@ -773,7 +786,8 @@ class Speaker:
             return self.pick(f"It's for me, {text}.", f"{text}, that's me.", f"Put it under {text}.")
         if kind.name in ("date", "datetime"):
             return self.pick(f"{text[:1].upper()}{text[1:]}.", f"Let's say {text}.", f"{text[:1].upper()}{text[1:]} works.")
-        return self.pick(f"{text}.", f"It's {text}.", f"Use {text}.", f"Oh right, {text}.", f"{humanize(name).capitalize()}: {text}.")
+        return self.pick(f"{text}.", f"It's {text}.", f"Oh right, {text}.", f"Let's say {text}.", f"Sorry, {text}.",
+                         f"{text}, please.")
 
     # ---- assistant -------------------------------------------------------------------------------------
     def preface(self, cids: list[str], retry: bool = False) -> str | None:
@@ -799,9 +813,11 @@ class Speaker:
         failure = self.call(cid).failure
         if failure.kind == "transient":
             return self.pick("That didn't go through; the service was briefly unavailable. Trying again.",
-                             "The service timed out, so I'm retrying.", "Temporary error on their side; one more try.")
+                             "The service is temporarily unavailable, so I'm trying once more.",
+                             "A temporary error on their side; one more try.")
         value = self.call(cid).args[failure.param].value
-        return self.pick(f"It needs the {humanize(failure.param)} as {value}; retrying with that.",
+        label = " ".join(w for w in humanize(failure.param).split() if w not in ("from", "to"))
+        return self.pick(f"It needs the {label} as {value}; retrying with that.",
                          f"That format was rejected, so I'm sending {value} instead.",
                          f"Retrying with {value}, the format the service expects.")
 
@@ -821,7 +837,7 @@ class Speaker:
 
     def assistant(self, turn: Turn, next_turn: Turn | None) -> str:
         if turn.kind == "chitchat":
-            name = f", {self.plan.world['user']['name'].split()[0]}" if self.user_named else ""
+            name = ""  # only a name the user said is theirs could be used here; they rarely say so
             return self.pick(f"You're welcome{name}! Have a good day.", f"Glad I could help{name}.",
                              "Anytime. Let me know if anything else comes up.", "Happy to help. Take care!")
         if turn.kind == "unserved":
@@ -839,6 +855,7 @@ class Speaker:
                              f"It's {shown(field, value, self.currency, self.today, call.entity)}.")
         if turn.withheld and not turn.steps:
             return self.question(turn.withheld[0])
+        self.shown_now = set()  # facts told in this reply, not told twice
         parts = []
         for step in turn.steps:
             for cid in step:
@@ -884,6 +901,9 @@ class Speaker:
             if kind.entity in ("quantity", "qty", "number", "count", "total", "units", "items", ""):
                 return self.pick("How many would you like?", "Sure. How many?")
             return self.pick(f"How many {kind.entity}?", f"Sure. How many {kind.entity} should I put down?")
+        if kind.name == "iata":
+            return self.pick("Which airport are you flying from?" if kind.role == "origin" else
+                             "Which airport are you flying into?", "Do you have the airport code?")
         if kind.name in ("city", "iata"):
             return self.pick(f"Which city?" if kind.role != "origin" else "Where are you leaving from?",
                              "Where to?" if kind.role == "destination" else "Which city is that for?")
@@ -923,9 +943,7 @@ class Speaker:
                 text += " " + self._picked(choice, ent)
             return text
         if op == "read":
-            if isinstance(out, dict) and _label_key(_flat(out)):
-                return self.pick("", "Here it is: ", f"Found the {noun}: ") + self._item(out, ent, limit=5) + "."
-            return self._fields(out, ent, lead=self.pick(f"Here are the {noun} details:", f"The {noun}:", ""))
+            return self.describe(out, ent, noun)
         if op == "create":
             verb = self.verb(cid)
             past = _past(verb)
@@ -954,6 +972,68 @@ class Speaker:
             return self.pick(f"Your {noun} is {'cancelled' if op == 'cancel' else 'deleted'}.{refund}",
                              f"Done, I've {'cancelled' if op == 'cancel' else 'deleted'} the {noun}.{refund}")
         return self._fields(out, ent, lead=self.pick("Here's the result:", "Done:", ""))
+
+    def describe(self, out: Any, entity: str, noun: str) -> str:
+        """One thing in a sentence: "iPhone 13 costs €89 and is rated 4.6, with 2 left in stock." """
+        flat = _flat(out)
+        asked = {t.asks for t in self.plan.turns if t.kind == "question" and t.asks}
+        fields = {k: v for k, v in flat.items() if _speakable(k, v) and k not in asked
+                  and _key(v) not in self.shown_now}
+        self.shown_now |= {_key(v) for v in fields.values()}
+        said = {json.dumps(a.value, default=str) for c in self.plan.calls for a in c.args.values() if a.source == "user"}
+        fields = {k: v for k, v in fields.items() if json.dumps(v, default=str) not in said}
+        currency = _currency_field(flat) or self.currency
+        key = _label_key(fields)
+        subject = str(fields.pop(key)) if key else (self.pick(f"The {noun}", f"Your {noun}")
+                                                    if noun.split()[-1] in HELD else f"The {noun}")
+        main, rest, texts = [], [], []
+        span = _span(fields)
+        if span:
+            main.append(f"runs from {_span_text(flat[span[0]], flat[span[1]], self.today, False)}")
+            fields.pop(span[0], None)
+            fields.pop(span[1], None)
+        order = sorted(fields.items(), key=lambda kv: {"money": 0, "rating": 1, "status": 2, "temperature": 3}.get(
+            classify(kv[0].split(".")[-1], {"type": _type(kv[1])}).name, 4))
+        for k, v in order:
+            leaf = k.split(".")[-1]
+            kind = classify(leaf, {"type": _type(v)})
+            label = field_label(k)
+            if kind.name in ("currency", "id"):
+                continue
+            if kind.name == "text" and isinstance(v, str):
+                texts.append(v)
+            elif isinstance(v, bool):
+                main.append(f"is {label}" if v else f"is not {label}")
+            elif kind.name == "money" and not set(words(leaf)) & {"refund", "balance", "total", "fee", "tax"}:
+                main.append(self.pick(f"costs {shown(leaf, v, currency)}", f"is {shown(leaf, v, currency)}"))
+            elif kind.name == "rating":
+                main.append(f"is rated {v}")
+            elif kind.name == "status":
+                main.append(f"is {humanize(str(v))}")
+            elif kind.name in ("address", "street"):
+                main.append(f"is at {v}")
+            elif kind.name == "temperature" and len(main) < 2:
+                main.append(f"is {shown(leaf, v, currency, self.today, entity)}")
+            elif kind.name == "count" and isinstance(v, int):
+                rest.append(f"{v} {label}" if v != 1 else f"{v} {_singular_phrase(label)}")
+            elif isinstance(v, list) and v and all(isinstance(x, str) and re.fullmatch(r"\d{1,2}:\d{2}", x) for x in v):
+                rest.append(_join([clock(int(x[:2]), int(x[3:5])) for x in v[:5]]))  # times, not "times 09:30"
+            elif isinstance(v, list):
+                rest.append(f"{label} {_join([str(x) for x in v[:4]])}")
+            else:
+                rest.append(f"{label} {shown(leaf, v, currency, self.today, entity)}")
+        main, rest = main[:3], rest[:3]
+        if not main and not rest and not texts:
+            return self.pick(f"I found the {noun}, but it doesn't say much more.", f"That's the {noun}; nothing else of note.")
+        if main:
+            text = f"{subject} {_join(main)}" + (f", with {_join(rest)}" if rest else "") + "."
+        elif rest:
+            text = f"{subject}: {', '.join(rest)}."
+        else:
+            text = f"Here's {subject[:1].lower() + subject[1:]}."
+        if texts:
+            text += self.pick(f' It says: "{texts[0]}"', f' The note reads: "{texts[0]}"')
+        return text
 
     def _picked(self, choice: Choice, entity: str) -> str:
         label = _label_of(choice.item) or "it"
@@ -989,7 +1069,7 @@ class Speaker:
                 parts.append(f"ending in {v}")
                 continue
             if kind.name == "money":
-                parts.append(money(v, currency if "usd" not in words(k) else "USD"))
+                parts.append(shown(k, v, currency))
             elif kind.name in ("datetime", "date", "time"):
                 parts.append(when(v, self.today))
             elif kind.name == "rating":
@@ -1005,7 +1085,10 @@ class Speaker:
     def _fields(self, out: Any, entity: str, lead: str = "", skip_ids: bool = False, limit: int = 4) -> str:
         """A result in a sentence or two: its status first, then what matters most."""
         said = {json.dumps(a.value, default=str) for c in self.plan.calls for a in c.args.values() if a.source == "user"}
-        fields = {k: v for k, v in _flat(out).items() if json.dumps(v, default=str) not in said}  # not what was asked
+        asked = {t.asks for t in self.plan.turns if t.kind == "question" and t.asks}
+        fields = {k: v for k, v in _flat(out).items() if json.dumps(v, default=str) not in said and k not in asked
+                  and _key(v) not in self.shown_now}
+        self.shown_now |= {_key(v) for v in fields.values()}
         currency = _currency_field(fields) or self.currency
         fields = {k: v for k, v in fields.items() if classify(k.split(".")[-1], {"type": "string"}).name != "currency"
                   and _speakable(k, v) and not (skip_ids and classify(k.split(".")[-1], {"type": "string"}).name == "id")}
@@ -1043,6 +1126,13 @@ def _join(parts: list[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _singular_phrase(label: str) -> str:
+    from ..specs.semantics import singular
+
+    ws = label.split()
+    return " ".join(singular(w) if w.endswith("s") else w for w in ws)
 
 
 def _currency_field(fields: dict) -> str | None:
@@ -1184,6 +1274,8 @@ def _speakable(key: str, value: Any) -> bool:
         return False  # what the API says about itself, not about the thing
     if kind.name == "word" and isinstance(value, str):
         return False  # a field whose meaning is unknown says nothing to a person
+    if kind.role == "past" and set(words(leaf)) & {"sent", "created", "updated", "modified", "at"}:
+        return False  # when something just done was done: now
     return kind.name not in ("url", "image_url", "token", "paging", "password", "latitude", "longitude",
                              "timezone", "copyright", "code") and not (isinstance(value, str) and len(value) > 90)
 

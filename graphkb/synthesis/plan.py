@@ -330,7 +330,8 @@ class Planner:
                         call.args[pname] = Arg(source="user")
                 elif rng.random() < self.optional_rate and pschema.get("type") != "object" and \
                         kinds[pname].name not in ("paging", "token", "password") and sayable(kinds[pname], pname) \
-                        and not set(words(pname)) & PLUMBING:
+                        and not set(words(pname)) & PLUMBING and not (kinds[pname].name == "category" and any(
+                            k.name == "query" for k in kinds.values())):
                     call.args[pname] = Arg(source="user")
             people = [n for n in call.args if kinds[n].name in ("person_name", "email", "phone", "username",
                                                                   "first_name", "last_name")]
@@ -399,7 +400,8 @@ class Planner:
             container = {a.call for a in call.args.values() if a.source == "tool"} & made
             if not container:
                 continue
-            fillers = [c for c in out if c is not call and tool_verb(by_fn[c.tool]) in FILL
+            after = _downstream(out, call.id)  # what needs this call's result cannot come before it
+            fillers = [c for c in out if c is not call and c.id not in after and tool_verb(by_fn[c.tool]) in FILL
                        and {a.call for a in c.args.values() if a.source == "tool"} & container]
             if not fillers:
                 out.remove(call)
@@ -688,6 +690,7 @@ class Planner:
                       for step in t.steps for cid in step
                       for p, a in by_id[cid].args.items() if a.source == "user" and not own_id(arg_kinds(
                           tools[by_id[cid].tool].info())[p], p)
+                      and p in (tools[by_id[cid].tool].parameters.get("required") or [])
                       and first_said.get(json.dumps(a.value, default=str)) == i
                       and arg_kinds(tools[by_id[cid].tool].info())[p].name != "id"
                       and not (by_id[cid].failure and by_id[cid].failure.param == p)]
@@ -755,6 +758,10 @@ class Planner:
             new = world.away.city if old != world.away.city else world.home.city
         else:
             return
+        for later in calls[1:]:  # the rest of the dialogue goes on with the corrected value
+            for arg in later.args.values():
+                if arg.source == "user" and arg.value == old:
+                    arg.value, arg.said = new, None
         first = call.model_copy(deep=True, update={"id": f"{call.id}a"})
         call.args[name] = Arg(source="user", value=new, said=say(new, kinds[name].name, world.today, rng)
                               if kinds[name].name == "date" or rng.random() < 0.6 else None)
@@ -797,6 +804,17 @@ class Planner:
 # Parameters that tune the response rather than say what the user wants: never volunteered by a user.
 PLUMBING = {"sort", "order", "format", "fields", "include", "expand", "callback", "pretty", "limit", "offset", "page",
             "per", "cursor", "fields", "view", "embed", "projection", "alt", "prettyprint", "quota", "key", "trace"}
+def _downstream(calls: list[Call], call_id: str) -> set[str]:
+    """The calls that read, directly or not, the output of `call_id`."""
+    out: set[str] = set()
+    frontier = {call_id}
+    while frontier:
+        frontier = {c.id for c in calls if c.id not in out and {a.call for a in c.args.values()
+                                                               if a.source == "tool"} & frontier}
+        out |= frontier
+    return out
+
+
 def _topological(calls: list[Call]) -> list[Call]:
     """The calls in an order where each comes after what it reads, as close to the given order as can be."""
     placed: list[Call] = []

@@ -368,6 +368,9 @@ class Simulator:
                       or entity in SELF_ENTITIES, place_role=scope.place_role)
         if root and ctx.tool.op == "create":
             scope.fields["_now"] = True
+        cuisine = next((v for n, v in ctx.args.items() if isinstance(v, str) and "cuisine" in words(n)), None)
+        if cuisine:
+            scope.fields["_cuisine"] = cuisine.title()
         if collection_item:
             scope.fields["_index"] = item_index
             query = next((v for n, v in ctx.args.items() if (k := kinds.get(n)) and k.name == "query"
@@ -383,6 +386,7 @@ class Simulator:
             record = self.w.record(entity_of_record, ident)
             record.setdefault(id_key, ident)
             if root and ctx.tool.op == "create":
+                record["_made"] = True  # made in this dialogue: it comes back in later lists
                 for name, value in ctx.args.items():  # what was created is what was asked for
                     record.setdefault(name, value)
             elif root and ctx.own_id and self.w.record(*ctx.own_id) is not record and \
@@ -422,6 +426,10 @@ class Simulator:
             if ctx.tool.op == "create" and depth <= 1 and classify(name, sub, entity, entity).name == "status" \
                     and name not in ctx.args:
                 out[name] = _created_word(sub if isinstance(sub, dict) else {}, out[name])
+            if ctx.tool.op in ("create", "update", "cancel", "delete") and depth <= 1 and isinstance(out[name], bool) \
+                    and set(words(name)) & {"confirmed", "success", "successful", "ok", "booked", "created", "updated",
+                                            "cancelled", "canceled", "deleted", "active", "saved", "sent"}:
+                out[name] = True  # what was just done is done
             if record is not None and (not isinstance(out[name], (dict, list)) or isinstance(out[name], list)
                                        and all(not isinstance(x, (dict, list)) for x in out[name])):
                 record[name] = out[name]
@@ -569,7 +577,7 @@ class Simulator:
                     and not (root and ctx.tool.op == "create") and not collection_item:
                 return value
         if collection_item:  # things created earlier in the dialogue come back in searches and lists
-            fresh = [i for i, _ in self.w.of_entity(entity) if (entity, i) in ctx.existing
+            fresh = [i for i, r in self.w.of_entity(entity) if (entity, i) in ctx.existing and r.get("_made")
                      and (entity, i) not in ctx.listed]
             if fresh and self.w.rng.random() < 0.7:
                 ctx.listed.add((entity, fresh[0]))
@@ -833,7 +841,12 @@ def _coherent_temperatures(out: dict, props: dict, entity: str) -> None:
             continue
         wet = [e for e in enum if re.search(r"rain|shower|storm|drizzle", e, re.I)]
         dry = [e for e in enum if re.search(r"clear|sun|fair", e, re.I)]
-        if rain >= 60 and wet and v not in wet:
+        cold = [out[k] for k in out if isinstance(out[k], (int, float)) and not isinstance(out[k], bool)
+                and classify(k, {"type": "number"}).name == "temperature"]
+        snow = [e for e in enum if re.search(r"snow", e, re.I)]
+        if rain >= 60 and cold and max(cold) < 0 and snow:
+            out[n] = snow[0]
+        elif rain >= 60 and wet and v not in wet:
             out[n] = wet[0]
         elif rain <= 20 and dry and v in wet:
             out[n] = dry[0]

@@ -15,6 +15,8 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import rstr
+
 from ..texts import words
 from .fields import Kind, classify, example_of
 from .world import Person, World, common_words
@@ -345,7 +347,7 @@ class Values:
         rng = self.rng
         hour = hour if hour is not None else rng.choice([7, 8, 9, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20])
         minute = rng.choice([0, 0, 15, 30, 30, 45])
-        moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(self.w.tz(scope.place_role)))
+        moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZoneInfo(self.w.tz(self._zone(kind, scope))))
         if kind.role == "start":
             scope.fields[kind.stem] = moment
         if kind.name == "date":
@@ -355,6 +357,13 @@ class Values:
         if kind.name == "timestamp" or t in ("integer", "number"):
             return int(moment.timestamp())
         return moment.isoformat()
+
+    def _zone(self, kind: Kind, scope: Scope) -> str:
+        """Where a time is told: a departure where it leaves (home), an arrival where it lands."""
+        if self.w._away is not None and set(words(scope.entity)) & {"flight", "fare", "segment", "leg", "journey",
+                                                                    "itinerary", "train"}:
+            return "destination" if kind.role == "end" else ""
+        return scope.place_role
 
     def end_of(self, start: dt.datetime, kind: Kind, scope: Scope, t: str | None) -> Any:
         """The end of a span that started at `start`: after it, by a duration that fits the entity."""
@@ -374,6 +383,9 @@ class Values:
         else:
             delta = dt.timedelta(minutes=rng.choice([30, 30, 45, 60, 60, 90, 120]))
         end = start + delta
+        zone = self._zone(kind, scope)
+        if kind.name == "datetime" and zone != scope.place_role or self._zone(Kind("", role="start"), scope) != zone:
+            end = end.astimezone(ZoneInfo(self.w.tz(zone)))  # landing time in the local time where it lands
         if kind.name == "date":
             return end.date().isoformat()
         if kind.name == "time":
@@ -457,8 +469,12 @@ class Values:
                                f"Hotel {place.city} Central", f"{place.city} Plaza Hotel", f"{last} House",
                                f"The {place.city} {rng.choice(['Marriott', 'Hilton', 'Novotel', 'Ibis', 'Radisson'])}"])
         if ws & {"restaurant", "venue", "bar", "cafe"}:
-            return rng.choice([f"{last}'s Bistro", f"Trattoria {last}", f"The {rng.choice(nouns).capitalize()} Kitchen",
-                               f"{last} Grill", f"Café {last}"])
+            cuisine = scope.fields.get("_cuisine")
+            if cuisine:
+                return rng.choice([f"{cuisine} Kitchen {last}", f"{last}'s {cuisine} Table", f"Little {cuisine} House",
+                                   f"{place.city} {cuisine} Grill"])
+            return rng.choice([f"{last}'s Bistro", f"The {rng.choice(nouns).capitalize()} Kitchen",
+                               f"{last} Grill", f"Café {last}", f"{last} & Co. Eatery"])
         if ws & {"airport"}:
             index = scope.fields.get("_index", 0)
             if index:
@@ -569,8 +585,6 @@ class Values:
             if _matches(pattern, candidate, strict=True) and lo <= len(candidate) <= hi:
                 return candidate
         try:
-            import rstr
-
             made = rstr.Rstr(self.rng).xeger(pattern)
             return made if _matches(pattern, made, strict=True) else value
         except Exception:  # a pattern rstr cannot read (\p{...}): keep the value

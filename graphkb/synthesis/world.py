@@ -137,7 +137,9 @@ def airports_near(lat: float, lng: float, k: int = 6) -> tuple[tuple[str, str, s
     rows, coords = _airports()
     la, lo = math.radians(lat), math.radians(lng)
     d = np.sin((coords[:, 0] - la) / 2) ** 2 + math.cos(la) * np.cos(coords[:, 0]) * np.sin((coords[:, 1] - lo) / 2) ** 2
-    return tuple((rows[int(i)]["iata"], rows[int(i)]["name"], rows[int(i)]["city"]) for i in np.argsort(d)[:k])
+    km = 2 * 6371 * np.arcsin(np.sqrt(d))
+    order = [int(i) for i in np.argsort(d)[:k] if km[int(i)] <= 70] or [int(np.argmin(d))]  # that serve the place
+    return tuple((rows[i]["iata"], rows[i]["name"], rows[i]["city"]) for i in order)
 
 
 def distance_km(a: Place, b: Place) -> float:
