@@ -58,6 +58,9 @@ def test_generate_writes_the_same_dialogues_in_each_shape(shapes):
     for o, c, s in zip(openai, chat, share):
         assert to_chat(o) == c and to_openai(c) == o  # lossless both ways, byte for byte in JSON
         assert to_sharegpt(o) == s
+        turns = [t["from"] for t in s["conversations"]]  # as LlamaFactory wants them: system, then
+        assert turns[0] == "system" and len(turns[1:]) % 2 == 0  # human/observation and gpt/function_call alternate
+        assert all(t in (("human", "observation"), ("gpt", "function_call"))[k % 2] for k, t in enumerate(turns[1:]))
         back = to_openai(s)
         assert _strip_ids(back)["messages"] == _strip_ids(o)["messages"] and back["tools"] == o["tools"]
         pending = {}  # every tool message answers a call made before it

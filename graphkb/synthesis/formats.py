@@ -95,28 +95,53 @@ def to_openai(record: dict) -> dict:
 
 
 def to_sharegpt(record: dict[str, Any]) -> dict[str, Any]:
-    """The ShareGPT/Hermes shape: `conversations` of system/human/gpt/function_call/observation turns."""
+    """The ShareGPT/Hermes shape: `conversations` of system/human/gpt/function_call/observation turns.
+
+    One assistant turn's calls are one `function_call` turn and their results one `observation` turn,
+    so that human/observation and gpt/function_call turns alternate (LlamaFactory skips a dialogue
+    where they do not): a single call is `{"name", "arguments"}`, parallel calls a JSON list of them,
+    and their results a JSON list in the same order."""
     record = to_openai(record)
     roles = {"system": "system", "user": "human"}
-    conversations = []
+    conversations: list[dict] = []
+    results: list[str] = []  # tool messages of the open batch
+
+    def close_batch() -> None:
+        if results:
+            value = results[0] if len(results) == 1 else "[" + ", ".join(
+                r if _is_json(r) else json.dumps(r, ensure_ascii=False) for r in results) + "]"
+            conversations.append({"from": "observation", "value": value})
+            results.clear()
+
     for m in record["messages"]:
         role = m["role"]
+        if role == "tool":
+            results.append(m.get("content") or "")
+            continue
+        close_batch()
         if role in roles:
             conversations.append({"from": roles[role], "value": m.get("content") or ""})
         elif role == "assistant" and m.get("tool_calls"):
             if m.get("content"):
                 conversations.append({"from": "gpt", "value": m["content"]})
-            for call in m["tool_calls"]:
-                fn = call["function"]
-                conversations.append({"from": "function_call", "value": json.dumps(
-                    {"name": fn["name"], "arguments": json.loads(fn["arguments"])}, ensure_ascii=False)})
+            calls = [{"name": c["function"]["name"], "arguments": json.loads(c["function"]["arguments"] or "{}")}
+                     for c in m["tool_calls"]]
+            conversations.append({"from": "function_call",
+                                  "value": json.dumps(calls[0] if len(calls) == 1 else calls, ensure_ascii=False)})
         elif role == "assistant":
             conversations.append({"from": "gpt", "value": m.get("content") or ""})
-        elif role == "tool":
-            conversations.append({"from": "observation", "value": m.get("content") or ""})
+    close_batch()
     return {"id": record["id"], "conversations": conversations,
             "tools": json.dumps([t["function"] for t in record.get("tools", [])], ensure_ascii=False),
             "meta": record.get("meta", {})}
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+        return True
+    except ValueError:
+        return False
 
 
 _SHAREGPT_ROLES = {"system": "system", "human": "user", "user": "user", "gpt": "assistant", "assistant": "assistant",
@@ -124,9 +149,10 @@ _SHAREGPT_ROLES = {"system": "system", "human": "user", "user": "user", "gpt": "
 
 
 def _from_sharegpt(record: dict) -> dict:
-    """ShareGPT back to the OpenAI shape. Consecutive function_call turns make one assistant turn
-    (parallel calls), joined to a gpt turn just before them; call ids are made up (`call_N`), since
-    ShareGPT has none, and observations answer the open calls in order."""
+    """ShareGPT back to the OpenAI shape. A function_call turn holding a list, or consecutive
+    function_call turns, make one assistant turn (parallel calls), joined to a gpt turn just before
+    them; call ids are made up (`call_N`), since ShareGPT has none; observations answer the open calls
+    in order, a JSON list answering as many open calls as it has items."""
     turns = record.get("conversations")
     if not isinstance(turns, list):
         raise ValueError("`conversations` is not a list")
@@ -154,8 +180,14 @@ def _from_sharegpt(record: dict) -> dict:
                     messages.append({"role": "assistant", "content": None, "tool_calls": [tool_call]})
                 pending.append(tool_call["id"])
         elif role == "tool":
-            messages.append({"role": "tool", "tool_call_id": pending.pop(0) if pending else None,
-                             "content": value if isinstance(value, str) else dumps(value)})
+            outputs = [value]
+            if len(pending) > 1:  # the results of parallel calls, as one JSON list
+                parsed = json.loads(value) if isinstance(value, str) and _is_json(value) else value
+                if isinstance(parsed, list) and len(parsed) == len(pending):
+                    outputs = parsed
+            for output in outputs:
+                messages.append({"role": "tool", "tool_call_id": pending.pop(0) if pending else None,
+                                 "content": output if isinstance(output, str) else dumps(output)})
         else:
             messages.append({"role": role, "content": value if isinstance(value, str) else dumps(value)})
         previous = role
