@@ -5,6 +5,7 @@ one call per turn). The OpenAI wire shape shows the problems that the chat shape
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -55,10 +56,14 @@ def parallel(record: dict) -> bool:
 
 def test_chat_shape_is_as_trainers_feed_it(chat_records):
     for r in chat_records:
+        called = {}
         for m in r["messages"]:
             if m.get("tool_calls"):
                 assert m["content"] == ""
                 assert all(isinstance(c["function"]["arguments"], dict) for c in m["tool_calls"])
+                called.update({c["id"]: c["function"]["name"] for c in m["tool_calls"]})
+            if m["role"] == "tool":
+                assert m["name"] == called[m["tool_call_id"]]
             assert m.get("content") is not None
 
 
@@ -68,8 +73,13 @@ def test_arguments_through_tojson_are_objects_not_escaped_strings(tokenizer, cha
         rendered = [json.loads(block) for block in re.findall(r"<tool_call>(.*?)</tool_call>", text)]
         assert [(c["name"], c["arguments"]) for c in rendered] == calls_of(r)
         assert '\\"' not in "".join(re.findall(r"<tool_call>.*?</tool_call>", text))
-    openai = convert(chat_records[0], "openai")
-    text = render(tokenizer, "args_tojson", openai)  # the wire shape: arguments double-encoded
+    with pytest.raises(Exception, match="name of its function"):  # the wire shape names no tool message
+        render(tokenizer, "args_tojson", convert(chat_records[0], "openai"))
+    wire = copy.deepcopy(chat_records[0])  # named, but with the wire's argument strings: double-encoded
+    for m in wire["messages"]:
+        for c in m.get("tool_calls") or []:
+            c["function"]["arguments"] = json.dumps(c["function"]["arguments"])
+    text = render(tokenizer, "args_tojson", wire)
     first = json.loads(re.findall(r"<tool_call>(.*?)</tool_call>", text)[0])
     assert isinstance(first["arguments"], str) and '\\"' in text
 

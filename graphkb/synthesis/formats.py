@@ -3,8 +3,9 @@
 - `openai`: the OpenAI wire format. A tool call's `arguments` is a JSON *string*; an assistant turn
   that only calls tools has `content: null`. What the OpenAI API takes and returns.
 - `chat`: the same dialogue as trainers feed it to chat templates: `arguments` is a JSON *object*
-  (templates render it with `tojson` or iterate over it), and tool-call turns have `content: ""`
-  (transformers drops None-valued keys before rendering, and templates read `content` unguarded).
+  (templates render it with `tojson` or iterate over it), tool-call turns have `content: ""`
+  (transformers drops None-valued keys before rendering, and templates read `content` unguarded),
+  and tool messages carry the `name` of the function they answer (Hermes-style templates need it).
 - `sharegpt`: the ShareGPT/Hermes shape (`conversations` of system/human/gpt/function_call/observation
   turns, `tools` as JSON text), as LlamaFactory and axolotl read it.
 
@@ -62,12 +63,18 @@ def convert(record: dict, to: str) -> dict:
 
 
 def to_chat(record: dict) -> dict:
-    """The OpenAI shape with arguments as objects and empty-string content on tool-call turns."""
+    """The OpenAI shape with arguments as objects, empty-string content on tool-call turns, and each
+    tool message naming its function (Hermes-style templates require `name` there)."""
     out = copy.deepcopy(to_openai(record))
+    names: dict[str, str] = {}
     for m in out.get("messages") or []:
         if isinstance(m, dict) and m.get("role") == "assistant" and m.get("tool_calls"):
             if m.get("content") is None:
                 m["content"] = ""
+            names.update({c.get("id"): (c.get("function") or {}).get("name") for c in m["tool_calls"]
+                          if isinstance(c, dict)})
+        elif isinstance(m, dict) and m.get("role") == "tool" and "name" not in m and names.get(m.get("tool_call_id")):
+            m["name"] = names[m["tool_call_id"]]
     for fn in _tool_calls(out):
         if isinstance(fn.get("arguments"), str):
             try:
@@ -88,6 +95,8 @@ def to_openai(record: dict) -> dict:
     for m in out.get("messages") or []:
         if isinstance(m, dict) and m.get("role") == "assistant" and m.get("tool_calls") and m.get("content") == "":
             m["content"] = None
+        elif isinstance(m, dict) and m.get("role") == "tool":
+            m.pop("name", None)  # the wire format answers a call by its id alone
     for fn in _tool_calls(out):
         if not isinstance(fn.get("arguments"), str):
             fn["arguments"] = dumps(fn.get("arguments") or {})
