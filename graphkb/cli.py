@@ -457,17 +457,15 @@ def generate_cmd(ctx, n, out_path, llm, seed, concurrency, resume, fmt, hf_dir, 
         made_by = (f"graphkb generate --n {n} --seed {seed} --strategy {strategy} --llm {llm or settings.llm}"
                    + (" --no-plan" if no_plan else "") + (f" --source {source}" if source else "")
                    + (f" --tag {tag}" if tag else ""))
-        write_hf(settings, out_path, hf_dir, graph_tools, made_by)
+        write_hf(out_path, hf_dir, graph_tools, made_by)
 
 
-def write_hf(settings, source: Path, hf_dir: Path, graph_tools: int | None, made_by: str) -> None:
+def write_hf(source: Path, hf_dir: Path, graph_tools: int | None, made_by: str) -> None:
     """The dataset in `datasets`' own format, with a card carrying the report's figures."""
-    from .embed import Embedder
     from .synthesis.hf import write_hf_dataset
 
     with err.status("writing the datasets dataset…"):
-        n = write_hf_dataset(source, hf_dir, made_by=made_by, embedder=Embedder.for_home(settings.home),
-                             graph_tools=graph_tools)
+        n = write_hf_dataset(source, hf_dir, made_by=made_by, graph_tools=graph_tools)
     click.echo(f"{n} dialogues written as a datasets dataset to {hf_dir} (chat shape; card: {hf_dir / 'README.md'}); "
                f"load it with datasets.load_from_disk({str(hf_dir)!r})")
 
@@ -602,7 +600,7 @@ def convert_cmd(ctx, in_path: Path, to: str, out_path: Path) -> None:
 
     if to == "hf":
         next(read_lines(in_path), None)  # no dataset at all: say so before loading anything
-        write_hf(load_settings(), in_path, out_path, None, f"graphkb convert {in_path.name} --to hf")
+        write_hf(in_path, out_path, None, f"graphkb convert {in_path.name} --to hf")
         return
     written = skipped = 0
     with click.open_file(str(out_path), "w", encoding="utf-8", atomic=True) as out:

@@ -26,8 +26,9 @@ def _records(source: Path):
                    "messages": chat.get("messages") or [], "meta": chat.get("meta") or {}}
 
 
-def write_hf_dataset(source: Path, out_dir: Path, *, made_by: str, embedder=None, graph_tools: int | None = None) -> int:
-    """Write the dialogues of `source` (any shape) to `out_dir` with a README.md card; returns the count."""
+def write_hf_dataset(source: Path, out_dir: Path, *, made_by: str, graph_tools: int | None = None) -> int:
+    """Write the dialogues of `source` (any shape) to `out_dir` with a README.md card; returns the count.
+    The card's figures are `graphkb report`'s but coherence, which would embed every turn again."""
     try:
         import datasets
     except ImportError:
@@ -36,6 +37,7 @@ def write_hf_dataset(source: Path, out_dir: Path, *, made_by: str, embedder=None
 
     if out_dir.exists() and not out_dir.is_dir():
         raise GraphkbError(f"{out_dir}: exists and is not a folder")
+    datasets.disable_progress_bars()
     features = datasets.Features({"id": datasets.Value("string"), "tools": datasets.List(datasets.Json()),
                                   "messages": datasets.List(datasets.Json()), "meta": datasets.Json()})
     with tempfile.TemporaryDirectory(prefix="graphkb-hf-") as cache:
@@ -44,7 +46,7 @@ def write_hf_dataset(source: Path, out_dir: Path, *, made_by: str, embedder=None
         if len(dataset) == 0:
             raise GraphkbError(f"{source}: no dialogues to write")
         dataset.save_to_disk(str(out_dir))
-    figures = measure(source, embedder, graph_tools)
+    figures = measure(source, None, graph_tools)
     (out_dir / "README.md").write_text(card(dataset, source, out_dir, made_by, figures), encoding="utf-8")
     return len(dataset)
 
@@ -61,8 +63,9 @@ def card(dataset, source: Path, out_dir: Path, made_by: str, figures: dict) -> s
     n = len(dataset)
     size = "n<1K" if n < 1000 else "1K<n<10K" if n < 10_000 else "10K<n<100K" if n < 100_000 else "100K<n<1M"
     mix = ", ".join(f"{k} {v}" for k, v in strategies.most_common()) or "not recorded"
-    rejects = f"{figures['rejected']} dialogues were rejected at generation (" + (
-        ", ".join(f"{k} {v}" for k, v in figures["reject_reasons"].most_common()) + ")" if figures["rejected"] else "none")
+    rejects = (f"{figures['rejected']} dialogues were rejected at generation ("
+               + ", ".join(f"{k} {v}" for k, v in figures["reject_reasons"].most_common()) + ")"
+               if figures["rejected"] else "none at generation")
     return f"""---
 task_categories:
 - text-generation
@@ -109,5 +112,7 @@ ds = datasets.load_from_disk("{out_dir.name}")  # this folder
 ## Figures (graphkb report)
 
 {markdown_table([figures], [source.name])}
+
+Coherence is left out here (it embeds every turn); `graphkb report {source.name}` measures it.
 """
 
