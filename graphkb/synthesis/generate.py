@@ -82,7 +82,8 @@ class SampleSource:
 
     Block b is drawn after blocks 0..b-1 by the same samplers (so tools and combinations already
     used are down-weighted across the run) and shuffled with (seed, b): the sample of dialogue i
-    depends on the seed and i, never on --n, so `--n 30` resumed to `--n 40` equals `--n 40`.
+    depends on the seed and i, never on --n, so `--n 30` resumed to `--n 40` equals `--n 40`. A
+    sampler that gives fewer than asked has run dry under its limits and is not asked again.
     """
 
     def __init__(self, store: GraphStore, o: GenerateOptions):
@@ -101,6 +102,7 @@ class SampleSource:
                 continue
             self.samplers.append((strategy, share, sampler))
         self.fallback: Sampler | None = None  # chains that may recur, when the strategies run dry
+        self.dry: set[int] = set()  # ids of samplers that ran dry
         self.blocks: list[list[dict]] = []
 
     def block(self, block: int) -> list[dict]:
@@ -111,13 +113,17 @@ class SampleSource:
     def __getitem__(self, index: int) -> dict:
         return self.block(index // BLOCK)[index % BLOCK]
 
-    @staticmethod
-    def _take(sampler: Sampler, n: int, strategy: str) -> list[dict]:
+    def _take(self, sampler: Sampler, n: int, strategy: str) -> list[dict]:
+        if id(sampler) in self.dry:
+            return []
         sampler.o = replace(sampler.o, n=n)
         try:
-            return [s.record() | {"strategy": strategy} for s in sampler.run()]
+            got = [s.record() | {"strategy": strategy} for s in sampler.run()]
         except GraphkbError:
-            return []
+            got = []
+        if len(got) < n:
+            self.dry.add(id(sampler))
+        return got
 
     def _draw(self, block: int) -> list[dict]:
         o = self.o
