@@ -50,6 +50,11 @@ def test_errors_are_told_apart():
     assert is_transient(ConnectionError()) and is_transient(TimeoutError()) and is_transient(StatusError(503))
     assert not is_transient(ValueError("bad JSON")) and not is_refused(ValueError("bad JSON"))
     assert not is_transient(status(400)) and not is_refused(status(400))
+    from langchain_core import exceptions as lc  # provider-neutral errors, whatever the client
+
+    assert is_transient(lc.ModelRateLimitError("x")) and is_transient(lc.ModelTimeoutError("x"))
+    assert is_refused(lc.ModelAuthenticationError("x")) and is_refused(lc.ModelNotFoundError("x"))
+    assert not is_transient(lc.ModelInvalidRequestError("x")) and not is_refused(lc.ModelInvalidRequestError("x"))
 
 
 def test_transient_failures_are_retried_and_not_rejected(demo_graph, tmp_path):

@@ -1,8 +1,9 @@
 """Chat models: loading one from an `--llm` spec, and calling it so that network trouble is retried
 with backoff, never taken for a malformed answer, and stops a run with one line when it persists.
 
-Transient errors (connection refused or reset, timeouts, HTTP 408/409/425/429/5xx) are retried with
-exponential backoff and jitter (tenacity), honouring a server's Retry-After. A call that still fails
+Transient errors (connection refused or reset, timeouts, HTTP 408/409/425/429/5xx, and LangChain's
+model errors marked retryable) are retried with exponential backoff and jitter (tenacity),
+honouring a server's Retry-After. A call that still fails
 after its attempts, or that is refused for good (HTTP 401/403/404/407: a bad key, no access, an unknown
 model), makes the model *unavailable*: that call and every later one raise `ChatModelUnavailable`,
 and the run stops there. Everything else (a reply that does not parse, a wrong shape) is the
@@ -77,12 +78,12 @@ def _transport_kinds() -> tuple[type[BaseException], ...]:
     return tuple(kinds)
 
 
-def _chain(exc: BaseException):
-    """The exception and what caused it (clients wrap transport errors)."""
+def _chain(exc: BaseException | None):
+    """The exception and what caused it (clients wrap transport errors in their own)."""
     seen = 0
     while exc is not None and seen < 6:
         yield exc
-        exc = exc.__cause__ or exc.__context__
+        exc = exc.__cause__
         seen += 1
 
 
@@ -97,14 +98,29 @@ def status_of(exc: BaseException) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _langchain_kinds() -> tuple[type | None, tuple[type, ...]]:
+    """LangChain's provider-neutral model errors (langchain-core 1.8+): the base, and the refusals."""
+    try:
+        from langchain_core import exceptions as lc
+    except ImportError:
+        return None, ()
+    refused = tuple(getattr(lc, n) for n in ("ModelAuthenticationError", "ModelPermissionDeniedError",
+                                             "ModelNotFoundError") if hasattr(lc, n))
+    return getattr(lc, "ModelError", None), refused
+
+
 def is_transient(exc: BaseException) -> bool:
-    if any(isinstance(e, _transport_kinds()) for e in _chain(exc)):
-        return True
+    base, _ = _langchain_kinds()
+    for e in _chain(exc):
+        if isinstance(e, _transport_kinds()) or (base is not None and isinstance(e, base) and e.is_retryable):
+            return True
     return status_of(exc) in TRANSIENT_STATUS
 
 
 def is_refused(exc: BaseException) -> bool:
-    return status_of(exc) in REFUSED_STATUS
+    _, refused = _langchain_kinds()
+    return any(isinstance(e, refused) for e in _chain(exc)) or status_of(exc) in REFUSED_STATUS
 
 
 def _first_line(exc: BaseException) -> str:
@@ -139,7 +155,9 @@ class ResilientChatModel:
         self.max_wait = max_wait
         self.unavailable: str | None = None  # why the model is given up on; set once
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> Any:  # only called for what this wrapper does not define
+        if name == "model":
+            raise AttributeError(name)
         return getattr(self.model, name)
 
     def with_structured_output(self, *args, **kwargs) -> Runnable:
