@@ -102,7 +102,7 @@ class SampleSource:
                 continue
             self.samplers.append((strategy, share, sampler))
         self.fallback: Sampler | None = None  # chains that may recur, when the strategies run dry
-        self.dry: set[int] = set()  # ids of samplers that ran dry
+        self.dry: set[Sampler] = set()  # samplers that ran dry
         self.blocks: list[list[dict]] = []
 
     def block(self, block: int) -> list[dict]:
@@ -114,7 +114,7 @@ class SampleSource:
         return self.block(index // BLOCK)[index % BLOCK]
 
     def _take(self, sampler: Sampler, n: int, strategy: str) -> list[dict]:
-        if id(sampler) in self.dry:
+        if sampler in self.dry:
             return []
         sampler.o = replace(sampler.o, n=n)
         try:
@@ -122,7 +122,7 @@ class SampleSource:
         except GraphkbError:
             got = []
         if len(got) < n:
-            self.dry.add(id(sampler))
+            self.dry.add(sampler)
         return got
 
     def _draw(self, block: int) -> list[dict]:
