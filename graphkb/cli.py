@@ -246,6 +246,7 @@ def show_cmd(tool: str) -> None:
             out.print(f"[bold]{escape(row['name'])}[/]  {escape(row['endpoint'] or '')}  "
                       f"[dim]{escape(row['source'] or '')} ({escape(row['uid'])})[/]")
             out.print(f"  {escape(row['description'] or '')}")
+            out.print(f"  [dim]does:[/] {escape(row['op'] or '?')} [dim]on[/] {escape(row['entity'] or '?')}")
             params = Table("parameter", "type", "required", "description", title="parameters", title_justify="left")
             for p in sorted(row["params"], key=lambda p: (not p["required"], p["name"])):
                 kind = f"{p['item_type']}[]" if p.get("item_type") else p.get("type") or "?"
@@ -295,11 +296,11 @@ _OUT = click.option("--out", "out_path", type=click.Path(dir_okay=False, writabl
 @export.command("tools")
 @_OUT
 def export_tools(out_path: str) -> None:
-    """One line a tool: {name, description, source, parameters, output}."""
+    """One line a tool: {name, description, source, parameters, output, op, entity}."""
     _export("export/tools", out_path, "tools", lambda rec: {
         "name": rec["name"], "description": rec["description"] or "", "source": rec["source"],
         "parameters": json.loads(rec["parameters"] or '{"type": "object", "properties": {}}'),
-        "output": json.loads(rec["output"]) if rec["output"] else None})
+        "output": json.loads(rec["output"]) if rec["output"] else None, "op": rec["op"], "entity": rec["entity"]})
 
 
 @export.command("edges")

@@ -18,6 +18,7 @@ from .graph.store import GraphStore
 from .specs import Spec, SpecError, load_spec
 from .specs.files import expand_inputs
 from .specs.model import uid_of
+from .specs.semantics import infer_semantics
 from .texts import field_leaf, field_text, param_text, tool_text
 
 CHUNK_TOOLS = 3000  # tools parsed before a chunk is embedded and written
@@ -141,13 +142,15 @@ def _prepare_chunk(store: GraphStore, embedder: Embedder, chunk: list[Spec], rep
 
     tool_rows, param_rows, field_rows, member_rows = [], [], [], []
     for spec in changed:
+        prefix = spec.title if spec.format == "toolbench" else None  # its tool names are "<tool>_<api>"
         for tool in spec.tools:
             uid = tool.uid
+            op, entity = infer_semantics(tool.name, tool.description, tool.endpoint, tool.parameters, tool.output, prefix)
             tool_rows.append({"uid": uid, "spec_uid": spec.uid, "props": {
                 "name": tool.name, "description": tool.description, "source": tool.source,
                 "format": spec.format, "category": tool.category, "tags": tool.tags, "endpoint": tool.endpoint,
                 "parameters": json.dumps(tool.parameters), "output": json.dumps(tool.output) if tool.output else None,
-                "text": tool_text(tool), "param_count": len(tool.params), "field_count": len(tool.fields)}})
+                "text": tool_text(tool), "op": op, "entity": entity, "param_count": len(tool.params), "field_count": len(tool.fields)}})
             puids, fuids = [], []
             for p in tool.params:
                 puids.append(param_uid(uid, p.name))

@@ -147,11 +147,13 @@ def test_export_tools_shape(embedded_store, specs_dir, tmp_path):
     mine = {r["name"]: r for r in rows if r["source"] == str(specs_dir / "shop_swagger2.json")}
     assert set(mine) == {"createOrder", "getOrder", "refundOrder"}
     for row in rows:
-        assert set(row) == {"name", "description", "source", "parameters", "output"}
+        assert set(row) == {"name", "description", "source", "parameters", "output", "op", "entity"}
         assert row["parameters"]["type"] == "object"
     assert mine["refundOrder"]["output"] is None
     assert mine["getOrder"]["output"]["properties"]["order_id"]["type"] == "string"
     assert mine["createOrder"]["parameters"]["required"] == ["product_id", "quantity"]
+    assert (mine["createOrder"]["op"], mine["createOrder"]["entity"]) == ("create", "order")
+    assert (mine["getOrder"]["op"], mine["getOrder"]["entity"]) == ("read", "order")
 
 
 def test_missing_path_is_rejected_with_a_line(embedded_store, tmp_path):
