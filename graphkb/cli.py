@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import click
 from neo4j.exceptions import Neo4jError
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__
 from .config import load_settings
@@ -17,7 +19,13 @@ from .errors import GraphkbError
 from .graph.server import EmbeddedServer
 from .graph.store import GraphStore, neo4j_error_line
 
-err = Console(stderr=True, highlight=False)
+# Text a user supplied (paths, specs, module names) must print literally: no emoji codes, and every
+# such value goes through `escape` so that `[...]` is not read as markup.
+err = Console(stderr=True, highlight=False, emoji=False)
+
+
+def _console() -> Console:
+    return Console(highlight=False, emoji=False)
 
 
 class GraphkbGroup(click.Group):
@@ -35,7 +43,7 @@ class GraphkbGroup(click.Group):
                 line = f"{e.filename}: {e.strerror}"
             else:
                 line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            err.print(f"[bold red]error:[/] {line}", soft_wrap=True)
+            err.print(f"[bold red]error:[/] {escape(line)}", soft_wrap=True)
             ctx.exit(1)
 
 
@@ -135,10 +143,10 @@ def run_ingest(settings, store, inputs: list[str], fmt: str):
         report = ingest(store, embedder, inputs, fmt=fmt, max_bytes=settings.ingest_max_bytes,
                         progress=b.advance, on_total=b.total)
     for source, reason in report.rejected:
-        err.print(f"[red]rejected[/] {source}: {reason}", soft_wrap=True, highlight=False, markup=True)
+        err.print(f"[red]rejected[/] {escape(str(source))}: {escape(str(reason))}", soft_wrap=True)
     if settings.verbose_warnings:
         for source, warning in report.warnings:
-            err.print(f"[yellow]warning[/] {source}: {warning}", soft_wrap=True)
+            err.print(f"[yellow]warning[/] {escape(str(source))}: {escape(str(warning))}", soft_wrap=True)
     click.echo(
         f"ingested {report.specs} specs ({report.unchanged} unchanged, {report.empty} without operations, "
         f"{len(report.rejected)} rejected): {report.tools} tools, {report.params} parameters, "
@@ -201,7 +209,7 @@ def edges_cmd(rebuild: bool, threshold: float, top_k: int, verify_llm: str | Non
     """
     from .edges import EdgeOptions, verify_with_llm
     from .progress import bar
-    from .synthesis.generate import load_chat_model
+    from .synthesis.llm import ChatModelUnavailable, ResilientChatModel, load_chat_model
 
     settings = load_settings()
     options = EdgeOptions(threshold=threshold, top_k=top_k)
@@ -212,9 +220,12 @@ def edges_cmd(rebuild: bool, threshold: float, top_k: int, verify_llm: str | Non
         else:
             run_edges(settings, store, uids, options)
         if verify_llm:
-            model = load_chat_model(verify_llm)
+            model = ResilientChatModel(load_chat_model(verify_llm, timeout=settings.llm_timeout),
+                                       attempts=settings.llm_attempts, backoff=settings.llm_backoff)
             with bar("asking the chat model") as b:
                 judged, removed = verify_with_llm(store, model, progress=b.advance)
+            if model.unavailable:
+                raise ChatModelUnavailable(f"{model.unavailable}; {judged} edges were judged before it stopped")
             click.echo(f"chat model judged {judged} uncertain edges and removed {removed}")
 
 
@@ -223,38 +234,42 @@ def edges_cmd(rebuild: bool, threshold: float, top_k: int, verify_llm: str | Non
 def show_cmd(tool: str) -> None:
     """A tool's parameters and outputs, and its incoming and outgoing edges with score and evidence."""
     from rich.table import Table
+    from rich.text import Text
 
-    out = Console(highlight=False)
+    out = _console()
     settings = load_settings()
     with GraphStore.open(settings) as store:
         rows = store.read("graph/show_tool", name=tool)
         if not rows:
             raise GraphkbError(f"no tool named {tool!r} (graphkb query 'MATCH (t:Tool) RETURN t.name' lists them)")
         for row in rows:
-            out.print(f"[bold]{row['name']}[/]  {row['endpoint'] or ''}  [dim]{row['source']} ({row['uid']})[/]")
-            out.print(f"  {row['description']}")
-            out.print(f"  [dim]does:[/] {row['op'] or '?'} [dim]on[/] {row['entity'] or '?'}")
+            out.print(f"[bold]{escape(row['name'])}[/]  {escape(row['endpoint'] or '')}  "
+                      f"[dim]{escape(row['source'] or '')} ({escape(row['uid'])})[/]")
+            out.print(f"  {escape(row['description'] or '')}")
+            out.print(f"  [dim]does:[/] {escape(row['op'] or '?')} [dim]on[/] {escape(row['entity'] or '?')}")
             params = Table("parameter", "type", "required", "description", title="parameters", title_justify="left")
             for p in sorted(row["params"], key=lambda p: (not p["required"], p["name"])):
                 kind = f"{p['item_type']}[]" if p.get("item_type") else p.get("type") or "?"
-                params.add_row(p["name"], kind + (f" ({p['format']})" if p.get("format") else ""),
-                               "yes" if p["required"] else "", (p.get("description") or "")[:70])
+                params.add_row(*map(Text, (p["name"], kind + (f" ({p['format']})" if p.get("format") else ""),
+                                           "yes" if p["required"] else "", (p.get("description") or "")[:70])))
             out.print(params)
             fields = Table("output field", "type", "description", title="outputs", title_justify="left")
             for f in sorted(row["fields"], key=lambda f: f["path"]):
                 kind = f"{f['item_type']}[]" if f.get("item_type") else f.get("type") or "?"
-                fields.add_row(f["path"], kind, (f.get("description") or "")[:70])
+                fields.add_row(*map(Text, (f["path"], kind, (f.get("description") or "")[:70])))
             out.print(fields)
             edges = Table("dir", "tool", "field -> parameter", "score", "evidence", title="edges", title_justify="left")
             for e in store.read("graph/tool_edges", uid=row["uid"]):
                 arrow = f"{e['field']} -> {e['param']}"
                 ev = json.loads(e["evidence"] or "{}")
                 detail = f"{e['method']}  (cos {ev.get('cosine', 0):.2f}, name {ev.get('name', 0):.2f})"
-                edges.add_row("in" if e["direction"] == "in" else "out", e["other"], arrow, f"{e['score']:.2f}", detail)
+                edges.add_row(*map(Text, ("in" if e["direction"] == "in" else "out", e["other"], arrow,
+                                          f"{e['score']:.2f}", detail)))
             out.print(edges)
             related = store.read("graph/tool_related", uid=row["uid"])
             if related:
-                out.print("related (no data flow): " + ", ".join(f"{r['other']} ({r['score']:.2f})" for r in related))
+                out.print("related (no data flow): " + ", ".join(f"{r['other']} ({r['score']:.2f})" for r in related),
+                          markup=False)
 
 
 @cli.group()
@@ -271,7 +286,7 @@ def _export(statement: str, out_path: str, what: str, shape) -> None:
             out.write(json.dumps(shape(rec), ensure_ascii=False) + "\n")
             n += 1
     if out_path != "-":
-        err.print(f"exported {n} {what} to {out_path}")
+        err.print(f"exported {n} {what} to {escape(out_path)}")
 
 
 _OUT = click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), required=True,
@@ -291,9 +306,10 @@ def export_tools(out_path: str) -> None:
 @export.command("edges")
 @_OUT
 def export_edges(out_path: str) -> None:
-    """One line a field-level edge: {source_tool, source_field, target_tool, target_param, score, method}."""
+    """One line a field-level edge: {source_tool, source_field, target_tool, target_param, score, method, evidence}."""
     _export("export/edges", out_path, "edges", lambda rec: {
-        k: rec[k] for k in ("source_tool", "source_field", "target_tool", "target_param", "score", "method")})
+        **{k: rec[k] for k in ("source_tool", "source_field", "target_tool", "target_param", "score", "method")},
+        "evidence": json.loads(rec["evidence"] or "{}")})
 
 
 # ---- sample --------------------------------------------------------------------------------
@@ -345,12 +361,16 @@ def sample_cmd(n, strategy, min_tools, max_tools, seed, source, tag, tools, max_
         for s in samples:
             out.write(json.dumps(s.record(), ensure_ascii=False) + "\n")
     if len(samples) < n:
-        err.print(f"[yellow]only {len(samples)} distinct samples of {n} could be drawn under these limits[/]")
+        distinct = len({frozenset(s.tool_uids) for s in samples})
+        more = f"--max-repeats {math.ceil(n / max(1, distinct))}"
+        err.print(f"[yellow]only {len(samples)} samples of {n}: the sampler found {distinct} distinct tool combinations "
+                  f"under these limits, each used at most {max_repeats} time{'s' if max_repeats > 1 else ''} "
+                  f"(--max-repeats); {more} lets combinations recur up to that often[/]", soft_wrap=True)
     flow = ("independent calls by design" if options.strategy == "parallel" and not query_file
             else f"{100 * connected_share(samples):.0f}% of consecutive pairs joined by data flow")
-    err.print(f"{len(samples)} samples ({options.strategy if not query_file else query_file.name}) in "
+    err.print(f"{len(samples)} samples ({options.strategy if not query_file else escape(query_file.name)}) in "
               f"{time.monotonic() - t0:.1f} s; {flow}"
-              + (f"; written to {out_path}" if out_path != "-" else ""))
+              + (f"; written to {escape(out_path)}" if out_path != "-" else ""), soft_wrap=True)
 
 
 def _shard(value: str) -> tuple[int, int]:
@@ -367,7 +387,7 @@ def run_generate(settings, store, options, llm: str | None):
     from .progress import bar
     from .synthesis.generate import generate, load_backend
 
-    backend = load_backend(llm or settings.llm)
+    backend = load_backend(llm or settings.llm, settings)
     shard_i, shard_n = options.shard
     total = len(range(shard_i, options.n, shard_n))
     with bar(f"generating ({backend.name})", total=total) as b:
@@ -378,7 +398,7 @@ def run_generate(settings, store, options, llm: str | None):
 def print_generate_summary(report, options) -> None:
     from .report import quick_stats
 
-    stats = quick_stats(report.path) if report.path.exists() and options.fmt == "openai" else None
+    stats = quick_stats(report.path) if report.path.exists() else None
     click.echo(f"{report.written} dialogues written to {report.path} ({options.fmt}), {report.rejected} rejected"
                + (f" (see {report.rejects_path}: " + ", ".join(f"{k} {v}" for k, v in report.reasons.most_common()) + ")"
                   if report.rejected else "")
@@ -401,7 +421,12 @@ def print_generate_summary(report, options) -> None:
 @click.option("--concurrency", type=click.IntRange(1, 512), default=4, show_default=True,
               help="Dialogues written at once (matters for LLM backends).")
 @click.option("--resume", is_flag=True, help="Keep OUT and write only the dialogues it lacks.")
-@click.option("--format", "fmt", type=click.Choice(["openai", "sharegpt"]), default="openai", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["openai", "sharegpt", "chat"]), default="openai", show_default=True,
+              help="openai: the API's wire format (arguments as JSON text); chat: as trainers feed chat templates "
+                   "(arguments as objects, content \"\" on tool-call turns); sharegpt: ShareGPT/Hermes turns.")
+@click.option("--hf", "hf_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write the dialogues as a Hugging Face `datasets` dataset (chat shape) with a dataset card "
+                   "to this folder (needs the `hf` extra).")
 @click.option("--shard", default="0/1", show_default=True, help="i/N: write only dialogues i, i+N, i+2N... of the run.")
 @click.option("--strategy", type=click.Choice(["mix", "chain", "dag", "walk", "parallel", "random"]), default="mix",
               show_default=True, help="How tools are sampled (mix: chain 40%, walk 25%, dag 20%, parallel 15%).")
@@ -411,7 +436,7 @@ def print_generate_summary(report, options) -> None:
 @click.option("--tag", default=None, help="Only tools with this category or tag.")
 @click.option("--no-plan", is_flag=True, help="Ablation: one request turn, every argument said by the user, no extras.")
 @click.pass_context
-def generate_cmd(ctx, n, out_path, llm, seed, concurrency, resume, fmt, shard, strategy, min_tools, max_tools,
+def generate_cmd(ctx, n, out_path, llm, seed, concurrency, resume, fmt, hf_dir, shard, strategy, min_tools, max_tools,
                  source, tag, no_plan) -> None:
     """Plan-then-dialogue generation of a multi-turn tool-calling dataset.
 
@@ -427,7 +452,23 @@ def generate_cmd(ctx, n, out_path, llm, seed, concurrency, resume, fmt, shard, s
     settings = load_settings()
     with GraphStore.open(settings) as store:
         report = run_generate(settings, store, options, llm)
+        graph_tools = store.read("stats/tool_count")[0]["n"] if hf_dir else None
     print_generate_summary(report, options)
+    if hf_dir:
+        made_by = (f"graphkb generate --n {n} --seed {seed} --strategy {strategy} --llm {llm or settings.llm}"
+                   + (" --no-plan" if no_plan else "") + (f" --source {source}" if source else "")
+                   + (f" --tag {tag}" if tag else ""))
+        write_hf(out_path, hf_dir, graph_tools, made_by)
+
+
+def write_hf(source: Path, hf_dir: Path, graph_tools: int | None, made_by: str) -> None:
+    """The dataset in `datasets`' own format, with a card carrying the report's figures."""
+    from .synthesis.hf import write_hf_dataset
+
+    with err.status("writing the datasets dataset…"):
+        n = write_hf_dataset(source, hf_dir, made_by=made_by, graph_tools=graph_tools)
+    click.echo(f"{n} dialogues written as a datasets dataset to {hf_dir} (chat shape; card: {hf_dir / 'README.md'}); "
+               f"load it with datasets.load_from_disk({str(hf_dir)!r})")
 
 
 @cli.command("demo")
@@ -475,11 +516,14 @@ def report_cmd(files, html_out, labels, markdown, no_graph, no_coherence) -> Non
 
     from .embed import Embedder
     from .report import ROWS, cell, html_report, markdown_table, measure
+    from .synthesis.formats import read_lines
 
     settings = load_settings()
     names = labels.split(",") if labels else [f.name for f in files]
     if len(names) != len(files):
         raise GraphkbError(f"--labels gives {len(names)} names for {len(files)} files")
+    for f in files:  # a file that is no dataset at all fails here, before the graph or the model start
+        next(read_lines(f), None)
     graph_tools = None
     if not no_graph:
         with GraphStore.open(settings, schema=False) as store:
@@ -490,20 +534,20 @@ def report_cmd(files, html_out, labels, markdown, no_graph, no_coherence) -> Non
     if markdown:
         click.echo(markdown_table(results, names))
     else:
-        table = Table("measure", *names, title="dataset report", title_justify="left")
+        table = Table("measure", *map(escape, names), title="dataset report", title_justify="left")
         group = None
         for key, label, fmt, g in ROWS:
             if g != group:
                 table.add_section()
                 group = g
             table.add_row(f"[dim]{g}[/] {label}", *(cell(r.get(key), fmt) for r in results))
-        Console(highlight=False).print(table)
+        _console().print(table)
         for r, name in zip(results, names):
             if r["rejected"]:
                 click.echo(f"{name}: {r['rejected']} rejects: " + ", ".join(f"{k} {v}" for k, v in r["reject_reasons"].most_common()))
     if html_out:
         html_out.write_text(html_report(results, names), encoding="utf-8")
-        err.print(f"HTML report: {html_out}")
+        err.print(f"HTML report: {escape(str(html_out))}")
 
 
 @cli.command("validate")
@@ -511,37 +555,65 @@ def report_cmd(files, html_out, labels, markdown, no_graph, no_coherence) -> Non
 @click.option("--max-lines", type=int, default=200, show_default=True, help="Problems printed at most.")
 @click.pass_context
 def validate_cmd(ctx, file: Path, max_lines: int) -> None:
-    """Check a dataset in the OpenAI shape (ours or anyone's): format, schemas, grounding.
+    """Check a dataset in the openai, chat or sharegpt shape (ours or anyone's): format, schemas, grounding.
 
-    One line per problem (`ID: kind: detail`), then a summary. Exit 1 when any dialogue fails.
+    One line per problem (`ID: kind: detail`), then a summary. Exit 1 when any dialogue fails, and
+    when the file is no dataset at all (empty, a JSON array, not JSON lines).
     """
     from collections import Counter
 
+    from .synthesis.formats import read_lines
     from .synthesis.verify import check_record
 
     total = bad = printed = 0
     kinds: Counter = Counter()
-    with open(file, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            total += 1
-            try:
-                record = json.loads(line)
-                problems = check_record(record) if isinstance(record, dict) else ["format: not a JSON object"]
-                rid = record.get("id", f"line {n}") if isinstance(record, dict) else f"line {n}"
-            except ValueError as e:
-                problems, rid = [f"format: not JSON ({e.msg})"], f"line {n}"
-            if problems:
-                bad += 1
-                kinds.update(p.split(":", 1)[0] for p in problems)
-                for p in problems:
-                    if printed < max_lines:
-                        click.echo(f"{rid}: {p}")
-                        printed += 1
+    for n, record, problem in read_lines(file):
+        total += 1
+        problems = [problem] if problem else check_record(record)
+        rid = (record or {}).get("id") or f"line {n}"
+        if problems:
+            bad += 1
+            kinds.update(p.split(":", 1)[0] for p in problems)
+            for p in problems:
+                if printed < max_lines:
+                    click.echo(f"{rid}: {p}")
+                    printed += 1
     click.echo(f"{total} dialogues, {total - bad} valid ({100 * (total - bad) / max(1, total):.1f}%), {bad} with problems"
                + (": " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()) if kinds else ""))
     if bad:
+        ctx.exit(1)
+
+
+@cli.command("convert")
+@click.argument("in_path", metavar="IN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "to", type=click.Choice(["openai", "sharegpt", "chat", "hf"]), required=True,
+              help="The shape to write; hf: a Hugging Face `datasets` dataset (chat shape) with a card, in folder OUT.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
+              help="Output file (JSON lines), or the folder for --to hf.")
+@click.pass_context
+def convert_cmd(ctx, in_path: Path, to: str, out_path: Path) -> None:
+    """Convert a dataset between the openai, chat and sharegpt shapes (IN may be any of them).
+
+    A line that is not a dialogue is reported with its line number and left out; the exit status
+    is then 1.
+    """
+    from .synthesis.formats import convert, read_lines
+
+    if to == "hf":
+        next(read_lines(in_path), None)  # no dataset at all: say so before loading anything
+        write_hf(in_path, out_path, None, f"graphkb convert {in_path.name} --to hf")
+        return
+    written = skipped = 0
+    with click.open_file(str(out_path), "w", encoding="utf-8", atomic=True) as out:
+        for n, record, problem in read_lines(in_path):
+            if record is None:
+                skipped += 1
+                err.print(f"{escape(str(in_path))}: line {n}: {escape(problem or '')}", soft_wrap=True)
+                continue
+            out.write(json.dumps(convert(record, to), ensure_ascii=False) + "\n")
+            written += 1
+    click.echo(f"{written} dialogues converted to {to} in {out_path}" + (f"; {skipped} lines left out" if skipped else ""))
+    if skipped:
         ctx.exit(1)
 
 

@@ -17,6 +17,11 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = None
     neo4j_database: str | None = None
     llm: str = "offline"
+    # Chat-model calls: attempts on transient errors (429, 5xx, timeouts, connection errors), the first
+    # backoff in seconds (doubling, with jitter), and the timeout of one request in seconds.
+    llm_attempts: int = Field(default=4, ge=1)
+    llm_backoff: float = Field(default=1.0, ge=0)
+    llm_timeout: float = Field(default=120.0, gt=0)
 
     # Embedded server knobs (not needed by most users).
     server_heap: str = "2g"

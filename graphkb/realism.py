@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .specs.semantics import infer_semantics
+from .specs.semantics import infer_semantics, singular
 from .synthesis.fields import classify
 from .texts import name_key, words
 
@@ -81,12 +81,15 @@ def _objects(node: Any, path: str = "") -> Iterator[tuple[str, dict]]:
             yield from _objects(v, f"{path}[]")
 
 
-def _id_key(obj: dict) -> str | None:
-    for key, value in obj.items():
-        ws = words(key)
-        if ws and ws[-1] in _ID_WORDS and _scalar(value) and not isinstance(value, bool):
-            return key
-    return None
+def _id_key(obj: dict, path: str = "") -> str | None:
+    """The key that identifies an object: its own bare `id`, else the id named for what it is (under
+    `ratePlans`, `ratePlanId`), before any `<other>_id` it refers to."""
+    keys = [key for key, value in obj.items() if words(key) and words(key)[-1] in _ID_WORDS and _scalar(value)
+            and not isinstance(value, bool)]
+    where = words(path.split(".")[-1].replace("[]", "")) if path else []
+    named = name_key([*where[:-1], singular(where[-1])]) if where else None
+    return next((k for k in keys if len(words(k)) == 1), None) or \
+        next((k for k in keys if named and name_key(words(k)[:-1]) == named), None) or (keys[0] if keys else None)
 
 
 def _ops(record: dict) -> dict[str, str]:
@@ -112,8 +115,9 @@ def entity_changed(record: dict) -> list[str]:
                     seen.pop(key, None)
         if _failed(output):
             continue
+        identities = _identities(output)
         for path, obj in _objects(output):
-            key = _id_key(obj)
+            key = next((k for k in obj if (path, k) in identities), None) or _id_key(obj, path)
             if key is None:
                 continue
             ident = (name_key(words(key)) if words(key) != ["id"] else path.split(".")[-1].replace("[]", "") + "#id",
@@ -191,16 +195,33 @@ def output_contradicts_call(record: dict) -> list[str]:
         wanted = {name_key(words(k)): v for k, v in args.items() if _scalar(v) and words(k) and
                   not set(words(k)) & {"page", "limit", "offset", "cursor", "per", "size", "sort", "order", "fields",
                                        "format", "lang", "locale", "include", "expand", "min", "max"}}
+        identities = _identities(output)
         for path, obj in _objects(output):
             for key, value in obj.items():
                 arg = wanted.get(name_key(words(key)))
                 if arg is None or not _scalar(value):
                     continue
-                if path and words(key) == ["id"]:
-                    continue  # a bare id inside a result is that inner thing's own, not the call's
+                if path and words(key) == ["id"] or (path, key) in identities:
+                    continue  # a result's own id (bare, or different in every item of its list), not the call's
                 if not _agrees(arg, value):
                     problems.append(f"{name}: {key}={value!r} in the output, {arg!r} in the call")
     return problems
+
+
+def _identities(output: Any) -> set[tuple[str, str]]:
+    """(path, key) of id fields that differ in every item of a list of 2+ objects: they tell the items
+    apart, so they are no echo of an argument (a filter's value would repeat in each)."""
+    out: set[tuple[str, str]] = set()
+    for path, obj in _objects(output):
+        if path.endswith("[]"):
+            out.update((path, k) for k, v in obj.items() if words(k) and words(k)[-1] in _ID_WORDS and _scalar(v)
+                       and not isinstance(v, bool))
+    keep = set()
+    for path, key in out:
+        values = [obj[key] for p, obj in _objects(output) if p == path and key in obj]
+        if len(values) >= 2 and len({_norm(v) for v in values}) == len(values):
+            keep.add((path, key))
+    return keep
 
 
 def list_reads(record: dict) -> list[tuple[int, int]]:

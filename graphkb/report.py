@@ -1,4 +1,5 @@
-"""Dataset measures, computed from the messages alone (so they apply to anyone's OpenAI-shaped data)."""
+"""Dataset measures, computed from the messages alone (so they apply to anyone's data, in the openai,
+chat or sharegpt shape: records are read into the OpenAI shape first)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .realism import measure as realism_measure
+from .synthesis.formats import read_openai
 
 
 def read_records(path: Path) -> Iterator[dict]:
@@ -77,7 +79,7 @@ def dialogue_stats(record: dict) -> dict[str, Any]:
 
 
 def quick_stats(path: Path | Iterable[dict]) -> dict[str, float] | None:
-    records = read_records(path) if isinstance(path, Path) else path
+    records = read_openai(path, empty_ok=True) if isinstance(path, Path) else path
     rows = [dialogue_stats(r) for r in records]
     if not rows:
         return None
@@ -157,7 +159,7 @@ def rejects_of(path: Path) -> tuple[int, Counter]:
 
 
 def measure(path: Path, embedder=None, graph_tools: int | None = None) -> dict[str, Any]:
-    records = list(read_records(path))
+    records = list(read_openai(path))
     rows = [dialogue_stats(r) for r in records]
     n = max(1, len(rows))
     tool_use: Counter = Counter(t for r in rows for t in set(r["tools"]))

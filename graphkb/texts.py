@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import wordninja
+
 from .specs.model import FieldInfo, ParamInfo, Tool
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -17,7 +19,34 @@ def words(name: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def _words(name: str) -> tuple[str, ...]:
-    return tuple(w.lower() for w in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub(" ", name)) if w)
+    out = [w.lower() for w in re.split(r"[^A-Za-z0-9]+", _CAMEL.sub(" ", name)) if w]
+    if not re.search(r"\s", name):  # an identifier: its run-together words apart (`devicelist`)
+        out = [part for w in out for part in _apart(w)]
+    return tuple(out)
+
+
+LEADING_VERBS = ("get", "list", "add", "create", "delete", "update", "fetch", "search", "find", "remove")
+
+
+@lru_cache(maxsize=50_000)
+def _apart(word: str) -> tuple[str, ...]:
+    """`getthermostatsdata` -> get thermostats data, by English word frequencies (wordninja); short
+    words stay whole (`webhooks`, `checkin`), and so does anything that does not split into words."""
+    if 6 <= len(word) < 9 and word.isalpha() and word.startswith(LEADING_VERBS):  # `getusers`, not `listings`
+        parts = wordninja.split(word)
+        return tuple(parts) if parts[0] in LEADING_VERBS and len(parts) <= 3 and all(len(p) >= 3 for p in parts) \
+            else (word,)
+    if len(word) < 9 or not word.isalpha():
+        return (word,)
+    parts: list[str] = []
+    for part in wordninja.split(word):
+        if part == "s" and parts:  # `coachs`
+            parts[-1] += part
+        else:
+            parts.append(part)
+    if len(parts) > 4 or any(len(p) < 2 for p in parts):
+        return (word,)
+    return tuple(parts)
 
 
 def humanize(name: str) -> str:

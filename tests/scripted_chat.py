@@ -94,3 +94,35 @@ class EdgeJudge(ScriptedChatModel):
 
 def judge_factory() -> EdgeJudge:
     return EdgeJudge()
+
+
+class StatusError(Exception):
+    """What an API client raises for an HTTP error status (it carries `status_code`, as openai's do)."""
+
+    def __init__(self, status_code: int):
+        super().__init__(f"HTTP {status_code} from the chat model's server")
+        self.status_code = status_code
+
+
+class FailingChatModel(ScriptedChatModel):
+    """A scripted model whose transport fails: the first `fail_first` requests raise `error`, then it
+    answers `good` requests (None: all), then every request raises `error` again. `error` is
+    `connection` (ConnectionError), or an HTTP status such as `503` or `401`. `log` records each
+    request (`ok` or `failed`); it is shared with the copies that `bind_tools` makes."""
+
+    fail_first: int = 0
+    good: int | None = None
+    error: str = "connection"
+    log: list = []
+
+    @property
+    def requests(self) -> int:
+        return len(self.log)
+
+    def _answer(self, messages: list[BaseMessage]) -> AIMessage:
+        answered = self.log.count("ok")
+        if len(self.log) < self.fail_first or (self.good is not None and answered >= self.good):
+            self.log.append("failed")
+            raise ConnectionError("connection refused") if self.error == "connection" else StatusError(int(self.error))
+        self.log.append("ok")
+        return super()._answer(messages)

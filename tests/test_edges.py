@@ -128,8 +128,9 @@ def test_cli_edges_export_and_show(embedded_store, tmp_path):
     out = tmp_path / "edges.jsonl"
     assert runner.invoke(cli, ["export", "edges", "--out", str(out)]).exit_code == 0
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert rows and all(set(r) == {"source_tool", "source_field", "target_tool", "target_param", "score", "method"}
-                        for r in rows)
+    assert rows and all(set(r) == {"source_tool", "source_field", "target_tool", "target_param", "score", "method",
+                                   "evidence"} for r in rows)
+    assert all(isinstance(r["evidence"], dict) and 0 <= r["evidence"]["cosine"] <= 1 for r in rows)
     assert all(0 <= r["score"] <= 1 for r in rows)
     shown = runner.invoke(cli, ["show", "refundOrder"])
     assert shown.exit_code == 0, shown.output

@@ -126,10 +126,13 @@ def test_sharegpt_conversion(demo_graph, tmp_path):
     share = to_sharegpt(record)
     froms = [c["from"] for c in share["conversations"]]
     assert froms[0] == "system" and froms[1] == "human" and froms[-1] == "gpt"
-    assert froms.count("function_call") == sum(len(m.get("tool_calls") or []) for m in record["messages"])
-    assert froms.count("observation") == sum(m["role"] == "tool" for m in record["messages"])
-    call = json.loads(next(c["value"] for c in share["conversations"] if c["from"] == "function_call"))
-    assert set(call) == {"name", "arguments"} and isinstance(call["arguments"], dict)
+    # one function_call turn (a list for parallel calls) and one observation turn per assistant call turn
+    batches = sum(bool(m.get("tool_calls")) for m in record["messages"])
+    assert froms.count("function_call") == froms.count("observation") == batches
+    values = [json.loads(c["value"]) for c in share["conversations"] if c["from"] == "function_call"]
+    calls = [c for v in values for c in (v if isinstance(v, list) else [v])]
+    assert len(calls) == sum(len(m.get("tool_calls") or []) for m in record["messages"])
+    assert all(set(c) == {"name", "arguments"} and isinstance(c["arguments"], dict) for c in calls)
     assert json.loads(share["tools"])[0]["name"]
     cli_out = tmp_path / "s.jsonl"
     result = CliRunner().invoke(cli, ["generate", "--n", "5", "--out", str(cli_out), "--format", "sharegpt"],

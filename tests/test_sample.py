@@ -123,3 +123,20 @@ def test_saved_browser_queries_run(demo_graph):
         assert rows, path.name
     result = CliRunner().invoke(cli, ["browse"], env=demo_graph.env())
     assert result.exit_code == 0 and "most_connected_tools" in result.output and "Studio" in result.output
+
+
+def test_fewer_samples_than_asked_says_why_and_what_allows_more(demo_graph, tmp_path):
+    import re
+
+    out = tmp_path / "many.jsonl"
+    result = CliRunner().invoke(cli, ["sample", "--strategy", "chain", "--n", "1000", "--out", str(out)],
+                                env=demo_graph.env())
+    assert result.exit_code == 0, result.output
+    found = re.search(r"only (\d+) samples of 1000: the sampler found (\d+) distinct tool combinations under these "
+                      r"limits, each used at most 1 time \(--max-repeats\); --max-repeats (\d+) lets", result.output)
+    assert found, result.output
+    got, distinct, suggested = map(int, found.groups())
+    assert got == distinct == len(out.read_text().splitlines()) < 1000 and suggested * distinct >= 1000
+    more = CliRunner().invoke(cli, ["sample", "--strategy", "chain", "--n", "1000", "--max-repeats", str(suggested),
+                                    "--out", str(out)], env=demo_graph.env())
+    assert more.exit_code == 0 and len(out.read_text().splitlines()) > got

@@ -9,6 +9,7 @@ import pytest
 
 from graphkb.specs import load_spec
 from graphkb.specs.semantics import infer_semantics, singular
+from graphkb.texts import words
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INGEST = Path(__file__).parent.parent / "ingest"
@@ -76,3 +77,12 @@ def test_tool_nodes_carry_op_and_entity(demo_graph):
     assert rows["createContact"] == ("create", "contact")
     assert all(op in ("search", "list", "read", "create", "update", "delete", "cancel", "action") and entity
                for op, entity in rows.values())
+
+
+def test_run_together_words_come_apart():
+    assert words("getthermostatsdata") == ["get", "thermostats", "data"]  # an identifier's words
+    assert words("webhooks") == ["webhooks"] and words("the devicelist") == ["the", "devicelist"]  # short; prose
+    assert infer_semantics("getthermostatsdata", "", "POST /getthermostatsdata") == ("read", "thermostat")
+    # a path's run-together segment takes the spacing of the name
+    assert infer_semantics("productGroupsGET", "", "GET /markets/{marketId}/productgroups")[1] == "product group"
+    assert infer_semantics("timeOffRequestsAll", "", "GET /hris/time-off-requests") == ("list", "time off request")

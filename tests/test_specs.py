@@ -143,3 +143,17 @@ def test_folders_expand_recursively(tmp_path):
     names = {Path(s).name for s in sources}
     assert {"petstore.yaml", "shop_swagger2.json", "owner.yaml"} <= names
     assert problems == [(str(tmp_path / "missing.json"), "no such file or folder")]
+
+
+def test_read_only_body_properties_are_not_parameters(tmp_path):
+    spec = {"openapi": "3.0.0", "info": {"title": "HR", "version": "1"}, "paths": {"/employees": {"post": {
+        "operationId": "employeesAdd",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Employee"}}}},
+        "responses": {"201": {"description": "made", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Employee"}}}}}}}},
+        "components": {"schemas": {"Employee": {"type": "object", "required": ["id", "name"], "properties": {
+            "id": {"type": "string", "readOnly": True}, "name": {"type": "string"}}}}}}
+    (tmp_path / "hr.json").write_text(json.dumps(spec))
+    add = load_spec(str(tmp_path / "hr.json")).tools[0]
+    assert set(_params(add)) == {"name"} and add.parameters["required"] == ["name"]  # the server sets the id
+    assert "id" in _paths(add)  # and returns it

@@ -1,13 +1,11 @@
 // Removes every edge that touches the given tools (they are about to be scored again). $rows: [{uid}].
 UNWIND $rows AS row
 MATCH (t:Tool {uid: row.uid})
-CALL {
-  WITH t
+CALL (t) {
   OPTIONAL MATCH (t)-[:HAS_PARAM|RETURNS]->(x)-[r:FEEDS]-()
   DELETE r
 }
-CALL {
-  WITH t
+CALL (t) {
   OPTIONAL MATCH (t)-[r:FLOWS_TO|RELATED]-()
   DELETE r
 }

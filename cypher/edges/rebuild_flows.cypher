@@ -3,18 +3,15 @@
 // Patterns start at the bound tool: ArcadeDB plans them from the left.
 UNWIND $rows AS row
 MATCH (t:Tool {uid: row.uid})
-CALL {
-  WITH t
+CALL (t) {
   MATCH (t)-[old:FLOWS_TO]-(:Tool)
   DELETE old
 }
 WITH t
-CALL {
-  WITH t
+CALL (t) {
   MATCH (t)-[:RETURNS]->(f:Field)-[r:FEEDS]->(p:Param)<-[:HAS_PARAM]-(b:Tool)
   RETURN t AS a, b, r, f, p
   UNION ALL
-  WITH t
   MATCH (t)-[:HAS_PARAM]->(p:Param)<-[r:FEEDS]-(f:Field)<-[:RETURNS]-(a:Tool)
   RETURN a, t AS b, r, f, p
 }

@@ -2,8 +2,7 @@
 // no tool twice, every tool within the filters. Up to $per_seed candidates a seed; the caller picks.
 UNWIND $seeds AS seed
 MATCH (s:Tool {uid: seed})
-CALL {
-  WITH s
+CALL (s) {
   MATCH p = (s)-[:FLOWS_TO*1..5]->(:Tool)
   WITH p, nodes(p) AS ns
   WHERE size(ns) >= $min_tools AND size(ns) <= $max_tools

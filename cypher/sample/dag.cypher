@@ -2,8 +2,7 @@
 // of the seed, feeds two tools). Tools are listed in call order: sources before their consumer.
 UNWIND $seeds AS seed
 MATCH (b:Tool {uid: seed})
-CALL {
-  WITH b
+CALL (b) {
   MATCH (b)<-[ra:FLOWS_TO]-(a:Tool)
   MATCH (b)<-[rc:FLOWS_TO]-(c:Tool)
   WHERE a <> c AND a <> b AND c <> b AND a.uid < c.uid
@@ -13,7 +12,6 @@ CALL {
   RETURN [a.uid, c.uid, b.uid] AS tools, ra.score * rc.score AS score, 'fan-in' AS shape
   LIMIT $per_seed
   UNION ALL
-  WITH b
   MATCH (b)-[rx:FLOWS_TO]->(x:Tool)
   MATCH (b)-[ry:FLOWS_TO]->(y:Tool)
   WHERE x <> y AND x <> b AND y <> b AND x.uid < y.uid

@@ -3,8 +3,7 @@
 // among the partners themselves, so that the caller picks partners that are independent too.
 UNWIND $seeds AS seed
 MATCH (a:Tool {uid: seed})
-CALL {
-  WITH a
+CALL (a) {
   MATCH (a)-[r:RELATED]-(b:Tool)
   WHERE a <> b AND NOT (a)-[:FLOWS_TO]-(b)
     AND ($source IS NULL OR b.source CONTAINS $source)
@@ -13,8 +12,7 @@ CALL {
   LIMIT $per_seed
 }
 WITH seed, collect(partner) AS partners, collect(score) AS scores
-CALL {
-  WITH partners
+CALL (partners) {
   UNWIND partners AS p1
   MATCH (x:Tool {uid: p1})-[:FLOWS_TO]->(y:Tool)
   WHERE y.uid IN partners

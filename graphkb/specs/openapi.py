@@ -157,6 +157,8 @@ class OpenAPIParser:
         if schema_type(schema) == "object" and schema.get("properties"):
             body_required_names = set(schema.get("required") or [])
             for name, sub in schema["properties"].items():
+                if isinstance(sub, dict) and sub.get("readOnly") is True:
+                    continue  # what the server sets (an id, created_at) is not sent in a request
                 key = self._unique(name, properties)
                 properties[key] = {**sub, "x-location": "body"}
                 if name in body_required_names:

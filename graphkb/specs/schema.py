@@ -19,7 +19,7 @@ MAX_FIELDS = 120
 SCALARS = {"string", "integer", "number", "boolean"}
 _KEEP = ("type", "format", "enum", "description", "items", "properties", "required", "default",
          "minimum", "maximum", "minLength", "maxLength", "pattern", "nullable", "example", "title",
-         "additionalProperties", "minItems", "maxItems", "const", "x-external-ref", "x-recursive-ref")
+         "additionalProperties", "minItems", "maxItems", "const", "readOnly", "x-external-ref", "x-recursive-ref")
 
 
 class RefInliner:

@@ -28,7 +28,7 @@ for _op, _verbs in {
               "refund tag star upvote checkout claim",
     "update": "update edit modify change set patch move rename reschedule put replace upsert mark complete confirm "
               "approve reject archive restore enable disable toggle assign adjust extend resize accept pause resume "
-              "unarchive verify activate deactivate",
+              "unarchive verify activate deactivate ship dispatch fulfil fulfill",
     "delete": "delete remove destroy erase purge unsubscribe clear drop unfollow unlike detach deregister unregister "
               "unstar untag",
     "cancel": "cancel void revoke abort terminate withdraw decline stop",
@@ -115,7 +115,7 @@ def _collection(output: Any) -> str | None:
         "total", "count", "next", "previous", "prev", "has", "more", "links", "meta", "status", "message", "success"}]
     if len(lists) == 1 and len(others) <= 2:
         return lists[0]
-    for wrapper in ("data", "result", "results", "response"):  # {"data": {"items": [...]}}
+    for wrapper in ("data", "result", "results", "response", "body", "payload"):  # {"data": {"items": [...]}}
         inner = props.get(wrapper)
         if isinstance(inner, dict) and inner.get("properties"):
             found = _collection(inner)
@@ -135,16 +135,34 @@ def _entity_from(ws: list[str], first: bool = False) -> str:
     for w in ws:
         if w in _CUT and run:
             break
-        if w in _NOT_ENTITY or w.isdigit() or len(w) < 2:
+        if w in _NOT_ENTITY or w.isdigit() or len(w) < 2 or re.fullmatch(r"v\d+(?:[a-z]+\d*)?", w):  # v2beta3
             if run and first:
                 break
             run = [] if not first else run
             continue
         run.append(w)
+    while len(run) > 1 and run[-1] in CONTAINERS:  # `thermostats data`: the thermostats
+        run.pop()
     if not run:
         return ""
-    run = run[-2:] if not first else run[:2]
+    if not first:  # `time off requests`: a particle keeps the word before it
+        run = run[-3:] if len(run) >= 3 and run[-2] in ("off", "out", "up", "over", "down") else run[-2:]
+    else:
+        run = run[:2]
     return " ".join([*run[:-1], singular(run[-1])])
+
+
+def _spaced(entity: str, ws: list[str]) -> str:
+    """A path's run-together word in the words of the name or description: `productgroup` with
+    `productGroupsGET` is `product group`."""
+    if " " in entity:
+        return entity
+    for i in range(len(ws)):
+        for j in range(i + 2, min(len(ws), i + 3) + 1):
+            joined = "".join(ws[i:j])
+            if (joined == entity or singular(joined) == entity) and all(len(w) > 2 for w in ws[i:j]):
+                return " ".join([*ws[i:j - 1], singular(ws[j - 1])])
+    return entity
 
 
 def infer_semantics(name: str, description: str = "", endpoint: str | None = None,
@@ -198,7 +216,7 @@ def infer_semantics(name: str, description: str = "", endpoint: str | None = Non
         entity = _entity_from(words(collection.split(".")[-1]))
     if not entity:
         entity = _entity_from(desc_ws, first=True)
-    entity = entity or "item"
+    entity = _spaced(entity or "item", name_ws + words(description or "")[:40])
     head = entity.split()[-1]
     if op == "create" and verb not in ("book", "reserve", "order", "send", "post") and any(
             p in required and words(p)[-2:] in ([head, "id"], ["id"]) for p in props if words(p)):

@@ -306,10 +306,23 @@ def classify(name: str, schema: dict | None = None, parent: str = "", entity: st
                      parent, entity, desc)
 
 
+PROTOCOL_HEADERS = {"accept", "accept-encoding", "accept-language", "content-type", "content-encoding", "user-agent",
+                    "x-http-method-override", "if-match", "if-none-match", "cache-control", "x-request-id",
+                    "prefer", "x-correlation-id", "x-api-version", "api-version"}
+
+
+def protocol_header(name: str) -> bool:
+    """An HTTP header the client sets for itself (`Accept-Encoding`), never something a person says."""
+    return name.lower() in PROTOCOL_HEADERS
+
+
 def parent_entity(key: str, entity: str) -> str:
-    """The entity an object under `key` is: `flights` -> `flight`; a container (`data`, `items`)
-    keeps the surrounding entity."""
+    """The entity an object under `key` is: `flights` -> `flight`, `cartItems` -> `cart item`; a
+    container (`data`, `items`) keeps the surrounding entity."""
     ws = words(key)
+    if len(ws) >= 2 and ws[-1] in ("items", "item", "entries", "entry", "records", "record") \
+            and ws[-2] not in CONTAINERS | {"search", "query", "all", "my", "top", "related", "other", "new"}:
+        return f"{ws[-2]} {singular(ws[-1])}"  # `cartItems`: cart items, not the cart
     if not ws or ws[-1] in CONTAINERS:
         return entity
     return singular(ws[-1])

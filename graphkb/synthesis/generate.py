@@ -9,27 +9,31 @@ JSON line each, flushed as they are written; rejects go to `<out>.rejects.jsonl`
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import math
-import os
 import random
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..config import load_settings
 from ..errors import GraphkbError
 from ..graph.store import GraphStore
 from ..specs.semantics import infer_semantics
 from ..sample import SampleOptions, Sampler
 from .dialogue import ChatModelBackend, Failure, OfflineBackend, assemble
+from .formats import convert
+from .llm import ChatModelUnavailable, ResilientChatModel, load_chat_model, unavailable_reason
 from .plan import Plan, Planner, ToolDef, Unplannable, function_names
 from .verify import check_record
-from .writer import JsonlWriter, to_sharegpt
+from .writer import JsonlWriter
+
+__all__ = ["GenerateOptions", "GenerateReport", "Generator", "generate", "load_backend", "load_chat_model"]
 
 MIX = (("chain", 0.4), ("dag", 0.2), ("walk", 0.25), ("parallel", 0.15))
+BLOCK = 100  # dialogues whose tool combinations are drawn together (see SampleSource)
 
 
 @dataclass
@@ -65,56 +69,84 @@ class GenerateReport:
     resampled: int = 0  # tool combinations skipped because no sensible goal could be made of them
 
 
-def load_chat_model(spec: str):
-    """A LangChain chat model: `openai:MODEL` (langchain-openai; OPENAI_API_KEY, OPENAI_BASE_URL) or
-    `module:factory` (any BaseChatModel that factory() returns)."""
-    kind, _, rest = spec.partition(":")
-    if kind == "openai" and rest:
-        try:
-            from langchain_openai import ChatOpenAI
-        except ImportError:
-            raise GraphkbError("--llm openai:... needs the optional extra: pip install 'graphkb[openai]'") from None
-        return ChatOpenAI(model=rest, base_url=os.environ.get("OPENAI_BASE_URL") or None, temperature=0.8)
-    if rest:
-        try:
-            factory = getattr(importlib.import_module(kind), rest)
-        except (ImportError, AttributeError) as e:
-            raise GraphkbError(f"--llm {spec}: cannot load {rest} from module {kind} ({e})") from None
-        return factory()
-    raise GraphkbError(f"--llm {spec!r}: use offline, openai:MODEL or module:factory")
-
-
-def load_backend(spec: str | None):
-    """`offline`, or a chat model as `load_chat_model` reads it."""
+def load_backend(spec: str | None, settings=None):
+    """`offline`, or a chat model as `load_chat_model` reads it, called through the retry policy."""
     spec = spec or "offline"
-    return OfflineBackend() if spec == "offline" else ChatModelBackend(load_chat_model(spec))
+    if spec == "offline":
+        return OfflineBackend()
+    settings = settings or load_settings()
+    model = load_chat_model(spec, timeout=settings.llm_timeout)
+    return ChatModelBackend(ResilientChatModel(model, attempts=settings.llm_attempts, backoff=settings.llm_backoff))
 
 
-def draw_samples(store: GraphStore, o: GenerateOptions) -> list[dict]:
-    """The run's samples, in dialogue order; the same for every shard of a run."""
-    mix = MIX if o.strategy == "mix" else ((o.strategy, 1.0),)
-    samples: list[dict] = []
-    for i, (strategy, share) in enumerate(mix):
-        want = math.ceil(o.n * share)
-        kw = {"min_tools": 3, "max_tools": 3} if strategy == "dag" else {"min_tools": o.min_tools, "max_tools": o.max_tools}
+class SampleSource:
+    """The run's tool combinations by dialogue index, drawn in blocks of `BLOCK` dialogues.
+
+    Block b is drawn after blocks 0..b-1 by the same samplers (so tools and combinations already
+    used are down-weighted across the run) and shuffled with (seed, b): the sample of dialogue i
+    depends on the seed and i, never on --n, so `--n 30` resumed to `--n 40` equals `--n 40`. A
+    sampler that gives fewer than asked has run dry under its limits and is not asked again.
+    """
+
+    def __init__(self, store: GraphStore, o: GenerateOptions):
+        self.store, self.o = store, o
+        mix = MIX if o.strategy == "mix" else ((o.strategy, 1.0),)
+        self.samplers: list[tuple[str, float, Sampler]] = []
+        for k, (strategy, share) in enumerate(mix):
+            kw = {"min_tools": 3, "max_tools": 3} if strategy == "dag" else {"min_tools": o.min_tools,
+                                                                              "max_tools": o.max_tools}
+            try:
+                sampler = Sampler(store, SampleOptions(strategy=strategy, n=0, seed=o.seed * 31 + k, source=o.source,
+                                                       tag=o.tag, max_repeats=3, **kw))
+            except GraphkbError:
+                if o.strategy != "mix":
+                    raise
+                continue
+            self.samplers.append((strategy, share, sampler))
+        self.fallback: Sampler | None = None  # chains that may recur, when the strategies run dry
+        self.dry: set[Sampler] = set()  # samplers that ran dry
+        self.blocks: list[list[dict]] = []
+
+    def block(self, block: int) -> list[dict]:
+        while len(self.blocks) <= block:
+            self.blocks.append(self._draw(len(self.blocks)))
+        return self.blocks[block]
+
+    def __getitem__(self, index: int) -> dict:
+        return self.block(index // BLOCK)[index % BLOCK]
+
+    def _take(self, sampler: Sampler, n: int, strategy: str) -> list[dict]:
+        if sampler in self.dry:
+            return []
+        sampler.o = replace(sampler.o, n=n)
         try:
-            got = Sampler(store, SampleOptions(strategy=strategy, n=want, seed=o.seed * 31 + i, source=o.source,
-                                               tag=o.tag, max_repeats=3, **kw)).run()
+            got = [s.record() | {"strategy": strategy} for s in sampler.run()]
         except GraphkbError:
-            if o.strategy != "mix":
-                raise
             got = []
-        samples.extend(s.record() | {"strategy": strategy} for s in got)
-    if len(samples) < o.n and o.strategy == "mix":  # top up with chains when a strategy ran dry
-        extra = Sampler(store, SampleOptions(strategy="chain", n=o.n, seed=o.seed * 31 + 99, source=o.source,
-                                             tag=o.tag, max_repeats=50, min_tools=o.min_tools, max_tools=o.max_tools)).run()
-        samples.extend(s.record() for s in extra)
-    if not samples:
-        raise GraphkbError("no tool combinations could be sampled: ingest specs whose tools connect, or check filters")
-    random.Random(o.seed).shuffle(samples)
-    while len(samples) < o.n:  # a tiny graph: reuse combinations (plans and values still differ)
-        samples.extend(samples[: o.n - len(samples)])
-    return samples[: o.n]
+        if len(got) < n:
+            self.dry.add(sampler)
+        return got
+
+    def _draw(self, block: int) -> list[dict]:
+        o = self.o
+        samples: list[dict] = []
+        for strategy, share, sampler in self.samplers:
+            samples.extend(self._take(sampler, math.ceil(BLOCK * share), strategy))
+        if len(samples) < BLOCK and o.strategy == "mix":  # top up with chains when a strategy ran dry
+            if self.fallback is None:
+                self.fallback = Sampler(self.store, SampleOptions(
+                    strategy="chain", n=0, seed=o.seed * 31 + 99, source=o.source, tag=o.tag, max_repeats=50,
+                    min_tools=o.min_tools, max_tools=o.max_tools))
+            samples.extend(self._take(self.fallback, BLOCK - len(samples), "chain"))
+        if not samples:
+            if not self.blocks:
+                raise GraphkbError("no tool combinations could be sampled: ingest specs whose tools connect, "
+                                   "or check filters")
+            samples = list(self.blocks[-1])  # the graph ran dry: reuse combinations (plans and values differ)
+        random.Random(f"{o.seed}:block{block}").shuffle(samples)
+        while len(samples) < BLOCK:  # a tiny graph: reuse combinations (plans and values still differ)
+            samples.extend(samples[: BLOCK - len(samples)])
+        return samples[:BLOCK]
 
 
 def lookups_used(lookups: dict[str, list[tuple[ToolDef, str]]]) -> list[ToolDef]:
@@ -148,23 +180,42 @@ class Generator:
         if not options.plan:  # no planning: nothing wires outputs into arguments, one turn, no extras
             self.planner = Planner(clarify_rate=0, unserved_rate=0, chitchat_rate=0, question_rate=0, correct_rate=0,
                                    failure_rates={}, wire_data_flow=False)
+        self.samples = SampleSource(store, options)
+        self.defs: dict[str, dict] = {}
+        self.related: dict[str, list[str]] = {}
+        self.lookups: dict[str, list[tuple[str, str]]] = {}  # "uid.param" -> [(source uid, field)]
+        self.fetched: set[str] = set()  # tools whose related tools and lookups are known
+        self.pools: dict[int, list[str]] = {}
 
-    def _prepare(self) -> tuple[list[dict], dict[str, dict], list[str], dict[str, list[str]]]:
-        samples = draw_samples(self.store, self.o)
-        uids = sorted({u for s in samples for u in s["tool_uids"]})
-        related = {r["uid"]: r["related"] for r in self.store.read("generate/related", uids=uids)}
-        self.lookups: dict[str, list[tuple[str, str]]] = {}
-        for r in self.store.read("generate/lookups", uids=uids):
-            self.lookups.setdefault(f"{r['uid']}.{r['param']}", []).append((r["source"], r["field"]))
-        extra = sorted({u for rel in related.values() for u in rel} | {s for v in self.lookups.values() for s, _ in v})
-        defs = _tool_defs(self.store, sorted(set(uids) | set(extra)))
+    def _context(self, index: int) -> tuple[dict, list[str]]:
+        """The sample of dialogue `index` and the pool its fallback distractors come from: the tools of
+        its block (its samples and their related tools). Both depend on (seed, index) alone; tool
+        definitions are fetched once a block, never a query per dialogue."""
+        block = index // BLOCK
+        if block not in self.pools:
+            samples = self.samples.block(block)
+            uids = sorted({u for s in samples for u in s["tool_uids"]})
+            missing = [u for u in uids if u not in self.fetched]
+            if missing:
+                self.related.update({r["uid"]: r["related"] for r in self.store.read("generate/related", uids=missing)})
+                self.related.update({u: [] for u in missing if u not in self.related})
+                for r in self.store.read("generate/lookups", uids=missing):
+                    self.lookups.setdefault(f"{r['uid']}.{r['param']}", []).append((r["source"], r["field"]))
+                self.fetched.update(missing)
+            pool = sorted(set(uids) | {u for t in uids for u in self.related[t]})
+            sources = {src for t in uids for key, v in self.lookups.items() if key.startswith(t + ".") for src, _ in v}
+            self._define([u for u in sorted(set(pool) | sources) if u not in self.defs])
+            self.pools[block] = [u for u in pool if u in self.defs]
+        return self.samples[index], self.pools[block]
+
+    def _define(self, uids: list[str]) -> None:
+        defs = _tool_defs(self.store, uids)
         for d in defs.values():  # graphs ingested before tools said what they do
             if not d.get("op"):
                 d["op"], d["entity"] = infer_semantics(d["name"], d["description"] or "", d.get("endpoint"),
                                                        json.loads(d["parameters"] or "{}"),
                                                        json.loads(d["output"]) if d["output"] else None)
-        # Distractors come from the tools fetched here: no query per dialogue, no scan of the graph.
-        return samples, defs, sorted(defs), related
+        self.defs.update(defs)
 
     def _dialogue_tools(self, sample: dict, defs: dict, pool: list[str], related: dict, rng: random.Random):
         chosen = list(sample["tool_uids"])
@@ -193,13 +244,16 @@ class Generator:
         n, d = len(chosen), len(distractors)
         return tools[:n], tools[n:n + d], lookups
 
-    async def _one(self, index: int, sample: dict, defs, pool, related, samples: list[dict]) -> tuple[dict, list[str]]:
+    async def _one(self, index: int) -> tuple[dict, list[str]]:
         rng = random.Random(f"{self.o.seed}:{index}")
-        tries = [sample] + [samples[j] for j in random.Random(f"{self.o.seed}:{index}:alt").sample(
-            range(len(samples)), min(len(samples), 6))]
+        sample, pool = self._context(index)
+        block = self.samples.block(index // BLOCK)
+        # combinations of which no sensible goal can be made give way to others of the same block
+        tries = [sample] + [block[j] for j in random.Random(f"{self.o.seed}:{index}:alt").sample(
+            range(len(block)), min(len(block), 6))]
         skipped: list[str] = []
-        for attempt, candidate in enumerate(tries):
-            chain, distractors, lookups = self._dialogue_tools(candidate, defs, pool, related, rng)
+        for candidate in tries:
+            chain, distractors, lookups = self._dialogue_tools(candidate, self.defs, pool, self.related, rng)
             try:
                 plan = self.planner.plan(candidate, chain, rng, distractors, lookups)
                 break
@@ -225,6 +279,9 @@ class Generator:
             text = await self.backend.write(plan, by_fn, rng)
             record["messages"] = assemble(plan, by_fn, text, rng)
         except Failure as e:
+            reason = unavailable_reason(getattr(self.backend, "model", None))
+            if reason:  # not this dialogue's fault: the model is gone, and the run stops
+                raise ChatModelUnavailable(reason) from None
             return record, [f"backend: {e}"]
         problems = check_record(record, {t.function: t.output for t in by_fn.values()})
         return record, problems
@@ -234,7 +291,7 @@ class Generator:
         t0 = time.perf_counter()
         rejects_path = o.out.with_name(o.out.name + ".rejects.jsonl") if o.out.suffix else Path(f"{o.out}.rejects.jsonl")
         report = GenerateReport(o.out, rejects_path, backend=self.backend.name)
-        samples, defs, pool, related = self._prepare()
+        self.samples.block(0)  # nothing to sample: say so before touching the output
         writer = JsonlWriter(o.out, resume=o.resume)
         rejects = JsonlWriter(rejects_path, resume=o.resume)
         done = writer.ids | rejects.ids
@@ -249,7 +306,7 @@ class Generator:
         async def work(i: int) -> None:
             nonlocal next_pos
             async with gate:
-                finished[i] = await self._one(i, samples[i], defs, pool, related, samples)
+                finished[i] = await self._one(i)
             while next_pos < len(todo) and todo[next_pos] in finished:  # write in index order
                 record, problems = finished.pop(todo[next_pos])
                 next_pos += 1
@@ -260,11 +317,19 @@ class Generator:
                     rejects.write({"id": record["id"], "reasons": problems, "record": record})
                 else:
                     report.written += 1
-                    writer.write(to_sharegpt(record) if o.fmt == "sharegpt" else record)
+                    writer.write(convert(record, o.fmt))
                 self.progress(1)
 
+        tasks = [asyncio.ensure_future(work(i)) for i in todo]
         try:
-            await asyncio.gather(*(work(i) for i in todo))
+            await asyncio.gather(*tasks)
+        except ChatModelUnavailable as e:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise ChatModelUnavailable(
+                f"{e}; stopped after {report.written} dialogues written to {o.out} ({report.rejected} rejected): "
+                f"run the same command with --resume to continue") from None
         finally:
             writer.close()
             rejects.close()

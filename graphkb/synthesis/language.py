@@ -140,6 +140,37 @@ def field_label(key: str) -> str:
     return " ".join(w.upper() if w in ACRONYMS else w for w in ws)
 
 
+REASON_SHARE = {"chatty": 0.35, "polite": 0.2, "terse": 0.05}
+
+
+def _spoken_object(value: Any) -> str:
+    """Structured details as a person lists them: each value with what it is."""
+    parts: list[str] = []
+
+    def walk(node: Any, label: str) -> None:
+        if isinstance(node, dict):
+            for key, inner in node.items():
+                walk(inner, key)
+        elif isinstance(node, list):
+            for inner in node:
+                walk(inner, label)
+        elif node is not None and not isinstance(node, bool) and str(node).strip():
+            parts.append(f"{field_label(label)} {node}" if label else str(node))
+
+    walk(value, "")
+    return ", ".join(parts)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def flag_label(key: str) -> str:
+    """A yes/no field as an adjective: `is_refundable` -> `refundable`."""
+    label = field_label(key)
+    return re.sub(r"^(is|has|can) ", "", label)
+
+
 def _type(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
@@ -223,6 +254,8 @@ class Speaker:
         if arg and arg.said and value == arg.value:
             return arg.said
         kind = self.kinds(cid)[name]
+        if isinstance(value, dict) or isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+            return _spoken_object(value)  # {"guest": {"firstName": "Ana"}} -> first name Ana
         if isinstance(value, list):
             return _join([str(v) for v in value])
         if isinstance(value, str) and re.fullmatch(r"[a-z0-9]+([_-][a-z0-9]+)+", value) and re.search(r"[a-z]", value) \
@@ -250,6 +283,10 @@ class Speaker:
         k, role = kind.name, kind.role
         ws = words(name)
         label = humanize(name)
+        arg = self.call(cid).args.get(name)
+        raw = value if value is not None else arg.value if arg else None
+        if isinstance(raw, dict) or isinstance(raw, list) and any(isinstance(v, dict) for v in raw):
+            return self.pick(f"with {text}", f"({text})")  # the details speak for themselves
         if k in ("city", "iata"):
             if role == "origin":
                 return self.pick(f"from {text}", f"leaving from {text}", f"out of {text}")
@@ -338,6 +375,8 @@ class Speaker:
             return self.pick(f"for {text} {unit}", f"{text} {unit} long")
         if k == "id":
             return self.pick(f"({label} {text})", f"- the {label} is {text}", f"number {text}")
+        if isinstance(raw, bool):
+            return flag_phrase(ws, text == "yes")
         return self.pick(f"with {label} {text}", f"({label}: {text})", f"{label} {text}")
 
     def _same_day_end(self, cid: str, name: str) -> str | None:
@@ -393,11 +432,11 @@ class Speaker:
         return text
 
     def user_args(self, cid: str, withheld: list[str]) -> list[str]:
-        from .plan import own_id
+        from .plan import in_context
 
         kinds = self.kinds(cid)
         out = [n for n, a in self.call(cid).args.items() if a.source == "user" and f"{cid}.{n}" not in withheld
-               and _key(a.value) not in self.values_said and not own_id(kinds[n], n)]
+               and _key(a.value) not in self.values_said and not in_context(kinds[n], n)]
         money = [n for n in out if kinds[n].name == "money"]
         # "177 US dollars" says the currency of the amount too
         return [n for n in out if not (money and kinds[n].name == "currency" and kinds[n].role != "destination")]
@@ -437,14 +476,18 @@ class Speaker:
                            ("weather", {"weather", "forecast", "quality", "timezone"})):
             if ents & keys:
                 return name
-        return "other"
+        return "work"  # an HR system, a device, a queue: the things people look after at work
 
     def context(self) -> str:
         """A sentence of situation the user volunteers, fitting what the dialogue is about."""
         w = self.plan.world
         dest = w.get("trip_destination", {}).get("city") or w["user"]["city"]
+        name = w.get("friend")
         friend = self.rng.choice(["my sister", "my brother", "a friend", "my partner", "a colleague", "my mum",
-                                  "my dad", "an old friend", "my boss", "a client"])
+                                  "my dad", "an old friend", "my boss", "a client"]) if not name or self.rng.random() < 0.4 \
+            else self.rng.choice([f"my friend {name}", f"my colleague {name}", f"{name} from work", f"my neighbour {name}",
+                                  f"my partner {name}", f"my flatmate {name}", f"{name}", f"my old friend {name}"])
+        day = self.rng.choice(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])
         when = "soon"
         window = w.get("window")
         if window:  # said as the dates are: no "this month" for a trip two months away
@@ -460,15 +503,19 @@ class Speaker:
             "shopping": ["I'm doing a bit of shopping.", f"I'm getting a present for {friend}.",
                          "I've been meaning to sort this out for ages.", "I need to pick up a few things."],
             "calendar": [f"I need to find time with {friend}.", "My schedule is getting busy.",
-                         f"{friend.capitalize()} wants to catch up.", "I'm trying to get organised."],
+                         f"{_cap(friend)} wants to catch up.", "I'm trying to get organised."],
             "people": ["I met someone at a conference recently.",
                        f"I need to follow up with {friend}.", "I'm catching up on my contacts."],
             "documents": [f"I'm preparing for a meeting with {friend}.", "I'm tidying up my files.",
-                          f"{friend.capitalize()} asked me for something."],
-            "music": ["I'm putting together a playlist for a road trip.", f"{friend.capitalize()} recommended someone.",
+                          f"{_cap(friend)} asked me for something."],
+            "music": ["I'm putting together a playlist for a road trip.", f"{_cap(friend)} recommended someone.",
                       "I want something new to listen to."],
             "money": [f"I owe {friend} some money.", "I'm sorting out some payments.", "I'm checking my budget."],
             "weather": [f"I'm planning a day out in {dest}.", "I want to know what to pack."],
+            "work": [f"I'm getting ready for a review with {friend} on {day}.", f"{_cap(friend)} asked me to look into this.",
+                     f"I'm covering for {friend} this week.", f"We have a deadline on {day}.",
+                     "I'm cleaning up our setup before the end of the month.", f"I promised {friend} an update by {day}.",
+                     "I'm new to this account and still finding my way around."],
         }.get(self.domain(), [])
         if not options:
             return ""
@@ -513,7 +560,7 @@ class Speaker:
         noun = self.noun(cid)
         kinds = self.kinds(cid)
         ids = [n for n in names if kinds[n].name == "id"]
-        rest = [n for n in names if n not in ids]
+        rest = [n for n in names if n not in ids[:1]]  # one id says which thing; any other is a detail (a tracking number)
         describing = [n for n in rest if kinds[n].name == "category" and kinds[n].role in (
             "cuisine", "genre", "type", "kind", "style", "category", "cabin", "room", "brand", "categories", "genres")]
         if describing and op in ("search", "list", "create"):  # "Spanish restaurants", "jazz albums"
@@ -550,12 +597,18 @@ class Speaker:
                              f"show me my {many} {mods}", f"which {many} are there {mods}?",
                              f"pull up my {many} {mods}", f"give me a rundown of my {many} {mods}",
                              f"which {many} have I got {mods}?", f"let me see all my {many} {mods}",
-                             f"can I get a list of my {many} {mods}?")
+                             f"can I get a list of my {many} {mods}?", f"what's on my list of {many} {mods}?",
+                             f"remind me which {many} I have {mods}", f"could you go through my {many} {mods}?",
+                             f"I'd like an overview of my {many} {mods}", f"what {many} are set up {mods}?",
+                             f"run me through my {many} {mods}")
         elif op == "read":
             if ref == "it":
                 core = self.pick(f"can you pull it up {mods}?", f"what are its details {mods}?",
                                  f"can you check it for me {mods}?", f"tell me more about it {mods}",
-                                 f"what does it look like {mods}?")
+                                 f"what does it look like {mods}?", f"can I see the full details {mods}?",
+                                 f"open that one up {mods}", f"what else is there to know about it {mods}?",
+                                 f"could you dig into that one {mods}?", f"give me the specifics {mods}",
+                                 f"show me more on that {mods}")
             elif not ids and any(a.source == "tool" for a in call.args.values()) and ref != "it" \
                     and not any(a.source == "tool" and kinds[n].name == "id" for n, a in call.args.items()):
                 core = self.pick(f"what's the {noun} there {mods}?", f"can you check the {noun} for it {mods}?",
@@ -566,7 +619,11 @@ class Speaker:
                     and " for " in ref else \
                     self.pick(f"can you pull up {ref} {mods}?", f"what are the details of {ref} {mods}?",
                               f"can you check {ref} for me {mods}?", f"I'd like to see {ref} {mods}",
-                              f"tell me more about {ref} {mods}", f"what does {ref} look like {mods}?")
+                              f"tell me more about {ref} {mods}", f"what does {ref} look like {mods}?",
+                              f"could you look up {ref} {mods}?", f"what have you got on {ref} {mods}?",
+                              f"can I see {ref} {mods}?", f"open {ref} for me {mods}",
+                              f"what's the story with {ref} {mods}?", f"I want a closer look at {ref} {mods}",
+                              f"any info on {ref} {mods}?", f"show me {ref} {mods}")
         elif op == "create":
             back = [n for n, a in call.args.items() if a.source == "tool" and kinds[n].name == "id"
                     and kinds[n].entity == noun.split()[-1]]
@@ -588,10 +645,12 @@ class Speaker:
             prep = "with" if verb in ("share",) else "to"
             ref = f"the {noun}" if ref == "it" else ref
             core = self.pick(f"please {verb} {what} {prep} {ref} {others}", f"can you {verb} {what} {prep} {ref} {others}?")
+        elif op == "update" and not rest:  # what changes comes when the assistant asks
+            core = self.pick(f"I'd like to change {ref}", f"can you update {ref}?", f"I need to make a change to {ref}")
         elif op == "update":
-            change = self.changes(cid, rest, values) if rest else ""
+            change = self.changes(cid, rest, values)
             core = self.pick(f"can you update {ref}: {change}?", f"please change {ref}: {change}",
-                             f"for {ref}, {change}, please", f"could you update {ref} so that {change}?")
+                             f"for {ref}, {change}, please", f"I'd like to update {ref}: {change}")
         elif op == "delete":
             core = self.pick(f"please delete {ref} {mods}", f"can you remove {ref} {mods}?",
                              f"I want to get rid of {ref} {mods}", f"delete {ref} {mods}",
@@ -607,7 +666,22 @@ class Speaker:
                              f"I need to {verb} {obj} {mods}", f"could you {verb} {obj} {mods} for me?")
         if polite and not core.endswith("?") and not core.startswith(("please", "I", "let's")):
             core = f"please {core}"
-        return _sentence(lead + _tidy(core))
+        why = self.reason(op) if not then and self.rng.random() < REASON_SHARE[self.style] else ""
+        return (f"{why} " if why else "") + _sentence(lead + _tidy(core))
+
+    def reason(self, op: str) -> str:
+        """Why the user asks, now and then, as people say it."""
+        return self.pick(*{
+            "read": ["I want to be sure before I decide.", "I want to double-check something.",
+                     "I need the details for a note.", "I can't remember the details.", "I haven't decided yet."],
+            "list": ["I've lost track a bit.", "I could use a quick overview.", "I'm tidying things up.",
+                     "I can't remember what's there.", "It's been a while since I looked."],
+            "search": ["I'm comparing options.", "Nothing fancy.", "I'd like to see what's out there."],
+            "delete": ["I don't need it anymore.", "It's a duplicate.", "It's out of date.", "It's no longer relevant."],
+            "update": ["Something changed.", "The details were off.", "Plans shifted a little."],
+            "create": ["I've been meaning to do this.", "It's been on my list for a while.",
+                       "I'd like this sorted today."],
+        }.get(op, ["It's been on my mind.", "I'd like this sorted today."]))
 
     def changes(self, cid: str, names: list[str], values: dict) -> str:
         """What an update changes: `set the location to Oslo and the title to "Offsite"`."""
@@ -633,6 +707,9 @@ class Speaker:
         own = [n for n, a in call.args.items() if a.source == "tool" and kinds[n].name == "id"
                and kinds[n].entity == noun.split()[-1]]
         if own:
+            label = self.chosen_label(call.args[own[0]].call)
+            if label and self.rng.random() < 0.5:  # people name what they picked: "can you pull up Hotel Pinto?"
+                return self.pick(label, f"the {noun} {label}", label)
             return self.pick("it", "it", f"that {noun}")
         other = [n for n, a in call.args.items() if a.source == "tool" and kinds[n].name == "id"]
         if other:
@@ -645,6 +722,16 @@ class Speaker:
         if noun.split()[-1] in HELD:
             return self.pick(f"my {noun}", f"the {noun}")
         return f"the {noun}"
+
+    def chosen_label(self, cid: str | None) -> str | None:
+        """The name of the result picked from call `cid`, when it was picked by something else than its
+        name (so that naming it now says something new)."""
+        for turn in self.plan.turns:
+            for c in turn.choices:
+                if c.call == cid and c.reason != "named":
+                    label = _label_of(c.item)
+                    return label if isinstance(label, str) and len(label) < 40 else None
+        return None
 
     def choose(self, choices: list[Choice]) -> str:
         """What the user picks, and why: "The cheapest one works for me." / "The 9:30 slot and Hotel Pinto."""
@@ -699,10 +786,37 @@ class Speaker:
                              f"{name}, please.", f"I'll take {name}.", f"{name} looks nice.", f"Ooh, {name}.")
         if choice.reason == "only":
             return self.pick("That works.", "Sounds good.", "Great, that's the one.")
+        trait = self.trait(choice)
+        if trait and self.rng.random() < 0.6:  # "the one from March 13", as people point at a result
+            return self.pick(f"The one {trait} looks good.", f"Let's take the one {trait}.",
+                             f"I'll go with the {noun} {trait}.", f"Hmm, the one {trait}, I think.",
+                             f"The {noun} {trait}, please.", f"That one {trait} is what I'm after.")
         return self.pick(f"The {ordinal} one looks good.", f"Let's take the {ordinal} one.",
                          f"I'll go with the {ordinal} {noun}.",
                          f"The {ordinal} {noun} sounds right.", f"Hmm, the {ordinal} one, I think.",
-                         f"Option {choice.index + 1} works for me.")
+                         f"Option {choice.index + 1} works for me.", f"Number {choice.index + 1}, please.",
+                         f"Go with the {ordinal}.", f"I'd say the {ordinal} of those.")
+
+    def trait(self, choice: Choice) -> str:
+        """What sets the chosen result apart from the others: `from Friday, March 13`, `in Leeds`."""
+        items = value_at(self.call(choice.call).output, choice.path) if choice.path else self.call(choice.call).output
+        if not isinstance(items, list) or len(items) < 2 or not isinstance(items[choice.index], dict):
+            return ""
+        mine = _flat(items[choice.index])
+        others = [_flat(x) for x in items if x is not items[choice.index] and isinstance(x, dict)]
+        for k, v in mine.items():
+            if not _speakable(k, v) or isinstance(v, (bool, list, dict)) or any(o.get(k) == v for o in others):
+                continue
+            kind = classify(k.split(".")[-1], {"type": _type(v)})
+            if kind.name in ("date", "datetime"):
+                return f"from {when(v, self.today)}" if kind.name == "date" else f"on {when(v, self.today)}"
+            if kind.name in ("city",):
+                return f"in {v}"
+            if kind.name == "money":
+                return f"for {shown(k, v, _currency_field(mine) or self.currency)}"
+            if kind.name == "status" and isinstance(v, str) and len(v) < 20:
+                return f"that's {humanize(v)}"
+        return ""
 
     def follow(self, cids: list[str], withheld: list[str], choices: list[Choice], kind: str) -> str:
         """A turn that builds on what the assistant found."""
@@ -733,6 +847,23 @@ class Speaker:
                                    f"Pick the {crit} one for me.", f"Go with whichever {noun} is {crit}."))
         return " ".join(parts)
 
+    def afterthought(self) -> str:
+        """Now and then, what the user will do with what was done: " I'll let Ana know." """
+        if self.rng.random() < 0.5:
+            return ""
+        done = [c for c in self.plan.calls if c.op in ("create", "update", "delete", "cancel") and not c.failure]
+        friend = self.plan.world.get("friend") or "everyone"
+        noun = self.noun(done[-1].id) if done else ""
+        options = [f" I'll let {friend} know.", " That saves me a lot of time.", " Really helpful.",
+                   f" I'll tell {friend} it's sorted."]
+        if done and done[-1].op == "create":
+            options += [f" Good to have that {noun} in place.", f" Glad the {noun} is set up."]
+        elif done:
+            options += [f" Glad that {noun} is sorted.", f" One less thing to worry about."]
+        else:
+            options += [" That's what I needed to know.", " That gives me a clear picture.", " Very useful."]
+        return self.pick(*options)
+
     def user(self, turn: Turn, first: bool, withheld: list[str]) -> str:
         self.withheld = list(withheld)
         cids = [cid for step in turn.steps for cid in step]
@@ -743,7 +874,7 @@ class Speaker:
                              ", that's everything for now", " for your help", ", you've been a big help",
                              ", that's exactly what I wanted", ", nothing else for now")
             tail = self.pick("", "", "", " Have a good one.", " Bye!", " Talk soon.", " Have a nice day.")
-            return f"{thanks}{rest}{self.pick('!', '.')}{tail}"
+            return f"{thanks}{rest}{self.pick('!', '.')}{self.afterthought()}{tail}"
         if turn.kind == "unserved":
             return self.pick(f"Can you also {turn.intent}?", f"One more thing: could you {turn.intent}?",
                              f"Oh, and could you {turn.intent}?", f"Any chance you could {turn.intent}?")
@@ -994,6 +1125,7 @@ class Speaker:
             fields.pop(span[1], None)
         order = sorted(fields.items(), key=lambda kv: {"money": 0, "rating": 1, "status": 2, "temperature": 3}.get(
             classify(kv[0].split(".")[-1], {"type": _type(kv[1])}).name, 4))
+        priced = False
         for k, v in order:
             leaf = k.split(".")[-1]
             kind = classify(leaf, {"type": _type(v)})
@@ -1003,8 +1135,10 @@ class Speaker:
             if kind.name == "text" and isinstance(v, str):
                 texts.append(v)
             elif isinstance(v, bool):
-                main.append(f"is {label}" if v else f"is not {label}")
-            elif kind.name == "money" and not set(words(leaf)) & {"refund", "balance", "total", "fee", "tax"}:
+                main.append(f"is {flag_label(k)}" if v else f"is not {flag_label(k)}")
+            elif kind.name == "money" and not priced and not set(words(leaf)) & {"refund", "balance", "total", "fee",
+                                                                                 "tax"}:
+                priced = True  # one price is "costs"; any other says which price it is
                 main.append(self.pick(f"costs {shown(leaf, v, currency)}", f"is {shown(leaf, v, currency)}"))
             elif kind.name == "rating":
                 main.append(f"is rated {v}")
@@ -1059,6 +1193,7 @@ class Speaker:
             kind = classify(kv[0].split(".")[-1], {"type": _type(kv[1])}).name
             return {"money": 0, "rating": 1, "datetime": 2, "date": 2, "time": 2}.get(kind, 3)
 
+        priced = False
         for k, v in sorted(fields.items(), key=rank):
             if k in used or not _speakable(k, v) or len(parts) >= limit or json.dumps(v, default=str) in said:
                 continue
@@ -1069,16 +1204,21 @@ class Speaker:
                 parts.append(f"ending in {v}")
                 continue
             if kind.name == "money":
-                parts.append(shown(k, v, currency))
+                parts.append(f"{field_label(k)} {shown(k, v, currency)}" if priced else shown(k, v, currency))
+                priced = True
             elif kind.name in ("datetime", "date", "time"):
-                parts.append(when(v, self.today))
+                label = field_label(k)
+                parts.append(when(v, self.today) if label_key or not set(words(label)) - {"date", "time", "at", "on"}
+                             else f"{label} {when(v, self.today)}")  # nothing else tells which: say which date
             elif kind.name == "rating":
                 parts.append(f"rated {v}")
             elif isinstance(v, bool):
-                parts.append(field_label(k) if v else f"not {field_label(k)}")
+                parts.append(flag_label(k) if v else f"not {flag_label(k)}")
             else:
                 parts.append(f"{field_label(k)} {shown(k, v, currency, self.today, entity)}")
         name = fields.get(label_key) if label_key else None
+        if not name and parts:  # "one posted March 13 (4 comments)"
+            return f"one {parts[0]}" + (f" ({', '.join(parts[1:])})" if parts[1:] else "")
         details = ", ".join(parts)
         return f"{name} ({details})" if name and details else str(name or details)
 
@@ -1100,9 +1240,10 @@ class Speaker:
         for i, k in enumerate(order[: limit - (1 if status else 0)]):
             value = shown(k.split(".")[-1], fields[k], currency, self.today, entity)
             if isinstance(fields[k], bool):
-                parts.append(field_label(k) if fields[k] else f"not {field_label(k)}")
+                parts.append(flag_label(k) if fields[k] else f"not {flag_label(k)}")
             elif i == 0 and not status:
-                parts.append(self.pick(f"the {field_label(k)} is {value}", f"{field_label(k)}: {value}"))
+                verb = "are" if isinstance(fields[k], list) and len(fields[k]) > 1 else "is"
+                parts.append(self.pick(f"the {field_label(k)} {verb} {value}", f"{field_label(k)}: {value}"))
             else:
                 parts.append(f"{field_label(k)} {value}")
         text = ""
@@ -1260,14 +1401,33 @@ def _flat(node: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def flag_phrase(ws: list[str], on: bool) -> str:
+    """A yes/no option as people put it: `include_details` -> `including details`, `is_public` ->
+    `public ones`, `nonstop` -> `nonstop only`."""
+    head, rest = (ws[0], " ".join(ws[1:])) if len(ws) > 1 else ("", " ".join(ws))
+    if head in ("include", "with", "show", "return", "fetch", "expand"):
+        return f"including {rest}" if on else f"without {rest}"
+    if head in ("exclude", "hide", "skip", "without", "no"):
+        return f"without {rest}" if on else f"including {rest}"
+    if head == "only":
+        return f"only {rest}" if on else f"not just {rest}"
+    if head in ("is", "has", "allow", "enable", "enabled"):
+        return f"{'with ' if head == 'has' else ''}{rest} ones" if on else f"not {rest}"
+    return f"{rest} only" if on else f"not {rest}"
+
+
 def _speakable(key: str, value: Any) -> bool:
     leaf = key.split(".")[-1]
     if isinstance(value, bool) and set(words(leaf)) & {"updated", "deleted", "success", "ok", "done", "created",
                                                        "cancelled", "canceled", "removed", "saved", "sent"}:
         return False  # "updated: true" after an update says nothing
+    if isinstance(value, bool) and len([w for w in words(leaf) if w not in ("is", "has", "can")]) != 1:
+        return False  # "is refundable" says something; "is not user has liked" does not
     kind = classify(leaf, {"type": _type(value)})
     if kind.name == "count" and kind.entity == "total":
         return False  # how many results there are, said already
+    if isinstance(value, int) and 100 <= value <= 599 and set(words(leaf)) & {"status", "http", "code"}:
+        return False  # an HTTP status code: the call worked
     if kind.name == "id":
         return _human_id(value) and not isinstance(value, bool)
     if set(words(leaf)) & {"copyright", "modified", "num", "etag", "href", "uri", "self", "links", "meta", "results"}:
@@ -1281,11 +1441,20 @@ def _speakable(key: str, value: Any) -> bool:
 
 
 def _label_key(fields: dict) -> str | None:
+    """The field that names a thing: its own name or title before a person's name nested in it (the
+    author of a photo names the author, not the photo)."""
+    best: tuple[int, str] | None = None
     for k, v in fields.items():
+        if not isinstance(v, str):
+            continue
         kind = classify(k.split(".")[-1], {"type": "string"})
-        if kind.name in ("label", "title", "person_name", "company") and isinstance(v, str):
-            return k
-    return None
+        rank = {"label": 0, "title": 1, "person_name": 1, "company": 2}.get(kind.name)
+        if rank is None or "job" in words(k.split(".")[-1]):
+            continue
+        rank += k.count(".") * 3  # a top-level name first
+        if best is None or rank < best[0]:
+            best = (rank, k)
+    return best[1] if best else None
 
 
 def _label_of(fields: dict) -> str | None:

@@ -10,6 +10,7 @@ and combinations that cannot make a sensible goal are skipped (and counted)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 from typing import Any, Literal
@@ -17,8 +18,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, PrivateAttr
 
 from ..texts import name_key, words
-from .fields import Kind, classify, compatible, parent_entity, schema_at
+from .fields import Kind, classify, compatible, parent_entity, protocol_header, schema_at
 from .grounding import say
+from .schemas import is_valid
 from .simulate import CallContext, Simulator, ToolInfo, arg_kinds, list_lengths, set_at, split_path, value_at
 from .values import Scope, Values
 from .world import World
@@ -201,11 +203,40 @@ def field_kind(tool: ToolDef, path: str) -> Kind:
 
 
 # The user's own account: its ids are context an assistant has (the system message states them).
-OWN = {"customer", "user", "account", "member", "profile", "patient", "subscriber", "client", "buyer", "me"}
+OWN = {"customer", "user", "account", "member", "profile", "patient", "subscriber", "client", "buyer", "me",
+       "project", "workspace", "tenant", "organization", "organisation", "org", "consumer"}
 
 
 def own_id(kind: Kind, name: str) -> bool:
     return kind.name == "id" and (kind.entity in OWN or bool(set(words(name)[:-1]) & OWN))
+
+
+def in_context(kind: Kind, name: str) -> bool:
+    """Values the assistant has without asking: the user's own account ids and the credentials its
+    tools take (an api_key, an access token, an `x-...-id` header). The system message states them."""
+    return own_id(kind, name) or kind.name == "token" or (name.lower().startswith("x-") and kind.name == "id")
+
+
+def _names_the_subject(kind: Kind, tool: ToolDef) -> bool:
+    """A code or id naming the thing a call is about: a spec's "default" for it is an example, not
+    something an assistant may assume."""
+    return kind.name == "code" or (kind.name == "id" and kind.entity in words(tool.entity))
+
+
+# Details people add unasked, of kinds whose values mean something (a city, a date, a budget); an
+# option of unknown meaning (`tombstone_ttl`) is only set when the tool requires it.
+DETAIL_KINDS = {"city", "iata", "date", "datetime", "time", "count", "money", "rating", "person_name", "first_name",
+                "last_name", "email", "phone", "query", "language", "currency", "country_code", "duration", "title",
+                "label", "address", "street", "postcode", "year", "month", "percent", "distance", "temperature", "age",
+                "color", "gender", "company", "state"}
+FLAG_WORDS = {"include", "with", "show", "exclude", "hide", "only", "is", "has", "allow", "enable", "private",
+              "public", "free", "direct", "nonstop", "available", "refundable", "verified", "open", "active"}
+
+
+def sayable_flag(name: str) -> bool:
+    """Whether people would ask for a yes/no option (`only_available`, `nonstop`), not a switch of the
+    API's (`raw`, `pretty`)."""
+    return bool(set(words(name)) & FLAG_WORDS)
 
 
 def sayable(kind: Kind, name: str) -> bool:
@@ -319,20 +350,33 @@ class Planner:
                     del fed[pname]
                 else:
                     by_source[key] = pname
+            optional_said = 0
             for pname, pschema in props.items():
                 pschema = pschema if isinstance(pschema, dict) else {}
                 if pname in fed:
                     call.args[pname] = fed[pname][1]
+                elif protocol_header(pname):  # set by the client, as its schema allows
+                    value = pschema.get("default", (pschema.get("enum") or [None])[0])
+                    if value is not None:
+                        call.args[pname] = Arg(source="default", value=value)
+                    elif pname in required:
+                        call.args[pname] = Arg(source="user")
                 elif pname in required:
-                    if "default" in pschema and rng.random() < 0.5:
+                    if "default" in pschema and is_valid(pschema["default"], pschema) and rng.random() < 0.5 \
+                            and not _names_the_subject(kinds[pname], tool):
                         call.args[pname] = Arg(source="default", value=pschema["default"])
                     else:
                         call.args[pname] = Arg(source="user")
-                elif rng.random() < self.optional_rate and pschema.get("type") != "object" and \
+                elif optional_said < 2 and rng.random() < self.optional_rate and pschema.get("type") != "object" \
+                        and not (pschema.get("type") == "array" and isinstance(pschema.get("items"), dict)
+                                 and pschema["items"].get("type") in ("object", "array")) and \
                         kinds[pname].name not in ("paging", "token", "password") and sayable(kinds[pname], pname) \
                         and not set(words(pname)) & PLUMBING and not (kinds[pname].name == "category" and any(
-                            k.name == "query" for k in kinds.values())):
+                            k.name == "query" for k in kinds.values())) and (
+                        pschema.get("type") != "boolean" or sayable_flag(pname)) and (
+                        kinds[pname].name in DETAIL_KINDS or pschema.get("enum") or pschema.get("type") == "boolean"):
                     call.args[pname] = Arg(source="user")
+                    optional_said += 1  # people add a detail or two, not every option a tool has
             people = [n for n in call.args if kinds[n].name in ("person_name", "email", "phone", "username",
                                                                   "first_name", "last_name")]
             if any(call.args[n].source == "user" for n in people):
@@ -427,7 +471,7 @@ class Planner:
             tool = by_fn[call.tool]
             kinds = arg_kinds(tool.info())
             for name, arg in list(call.args.items()):
-                if arg.source != "user" or sayable(kinds[name], name) or own_id(kinds[name], name):
+                if arg.source != "user" or sayable(kinds[name], name) or in_context(kinds[name], name):
                     continue
                 required = name in set(tool.parameters.get("required") or [])
                 options = [(t, f) for t, f in lookups.get(f"{tool.uid}.{name}", [])
@@ -442,7 +486,7 @@ class Planner:
                 for look, path in fresh:
                     look_kinds = arg_kinds(look.info())
                     needs = [p for p in look.parameters.get("required") or []]
-                    if all(sayable(look_kinds[p], p) or own_id(look_kinds[p], p) for p in needs):
+                    if all(sayable(look_kinds[p], p) or in_context(look_kinds[p], p) for p in needs):
                         usable = (look, path, needs)
                         break
                 if usable is None:
@@ -492,14 +536,18 @@ class Planner:
                    else f"{tool.entity}:{name_key(words(name))}")
             earlier = stated.get(key)
             if earlier is not None and _fits_schema(earlier.value, schema):
-                arg.value, arg.said = earlier.value, earlier.said
+                arg.value, arg.said = copy.deepcopy(earlier.value), earlier.said
                 continue
             if own_id(kind, name):
                 arg.value = world.own_id(kind.entity if kind.entity in OWN else "customer", values, schema)
+            elif in_context(kind, name) and kind.name == "id":  # a header's id: the integration's own
+                arg.value = world.credential(name, values.new_id(kind.entity, schema, schema.get("type")))
+            elif kind.name == "token":
+                arg.value = world.credential(name, values.scalar(kind, schema, name, scope))
             elif kind.name == "query":
                 arg.value = values.search_term(tool.entity)
             else:
-                arg.value = values.for_schema(schema, name, scope, scope.entity)
+                arg.value = values.for_schema(schema, name, scope, scope.entity, lean=True)
             if kind.name in ("money",) and kind.role == "max" and isinstance(arg.value, (int, float)):
                 arg.value = type(arg.value)(round(arg.value * 1.6, -1) or 50)  # a budget is a round number
             if kind.name == "rating" and kind.role == "min" and isinstance(arg.value, (int, float)):
@@ -555,9 +603,19 @@ class Planner:
                     # (a field of unknown meaning takes the meaning of the parameter it feeds)
                     fitting = values.for_schema(schema, name, Scope(entity=source.entity.split()[-1]))
                     inner = fitting[0] if isinstance(fitting, list) and not isinstance(value, list) and fitting else fitting
+                    before = value_at(source.output, arg.field or "$", arg.picks)
+                    source_schema = tools_by_fn_all[source.tool].output or {}
                     if set_at(source.output, arg.field or "$", arg.picks, inner):
-                        value = fitting
+                        if _fits_schema(source.output, source_schema):
+                            value = fitting
+                        else:  # what fits the parameter breaks the result's own schema: no data flow here
+                            set_at(source.output, arg.field or "$", arg.picks, before)
+                            value = None
+                if value is None:  # this output does not feed the parameter after all: the user says it
+                    arg.source, arg.call, arg.field, arg.picks = "user", None, None, None
+                    value = values.for_schema(schema, name, Scope(entity=tool.entity.split()[-1]))
                 arg.value = value
+            _order_spans(call, kinds_of, world, rng)  # a start read from a result: the user's end follows it
             ctx = CallContext(tool.info(), call.values(), needed=needed.get(call.id, []))
             if any(set(split_path(p)[:1]) for p in ctx.needed if "[]" in p):
                 ctx.items = rng.choices([2, 3, 4, 5], weights=[3, 4, 3, 2])[0]
@@ -688,7 +746,7 @@ class Planner:
                             first_said.setdefault(json.dumps(a.value, default=str), i)
         candidates = [(i, f"{cid}.{p}") for i, t in enumerate(turns) if t.kind != "correct"
                       for step in t.steps for cid in step
-                      for p, a in by_id[cid].args.items() if a.source == "user" and not own_id(arg_kinds(
+                      for p, a in by_id[cid].args.items() if a.source == "user" and not in_context(arg_kinds(
                           tools[by_id[cid].tool].info())[p], p)
                       and p in (tools[by_id[cid].tool].parameters.get("required") or [])
                       and first_said.get(json.dumps(a.value, default=str)) == i
@@ -803,7 +861,10 @@ class Planner:
 # ---- helpers -------------------------------------------------------------------------------------
 # Parameters that tune the response rather than say what the user wants: never volunteered by a user.
 PLUMBING = {"sort", "order", "format", "fields", "include", "expand", "callback", "pretty", "limit", "offset", "page",
-            "per", "cursor", "fields", "view", "embed", "projection", "alt", "prettyprint", "quota", "key", "trace"}
+            "per", "cursor", "fields", "view", "embed", "projection", "alt", "prettyprint", "quota", "key", "trace",
+            "upload", "protocol", "xgafv", "oauth", "raw", "debug", "verbose", "mask", "etag", "async"}
+
+
 def _downstream(calls: list[Call], call_id: str) -> set[str]:
     """The calls that read, directly or not, the output of `call_id`."""
     out: set[str] = set()
@@ -889,32 +950,43 @@ def _distinct_ends(call: Call, kinds: dict[str, Kind], world: World, values: Val
 
 
 def _order_spans(call: Call, kinds: dict[str, Kind], world: World, rng: random.Random) -> None:
-    """A user's end date comes after their start date (check-out after check-in)."""
+    """An end comes after its start (check-out after check-in, `toDate` after `fromDate`): the one the
+    user gives moves, whichever it is; values read from results stay."""
     import datetime as dt
 
-    starts = {kinds[n].stem: n for n, a in call.args.items() if a.source == "user" and kinds[n].role == "start"
-              and kinds[n].name == "date" and isinstance(a.value, str)}
-    for n, a in call.args.items():
+    def moment(text: str) -> dt.datetime:
+        value = dt.datetime.fromisoformat(text)
+        return value.replace(tzinfo=None)
+
+    def shifted(text: str, start: dt.datetime, days: int) -> str:
+        later = start + dt.timedelta(days=days)
+        if len(text) == 10:
+            return later.date().isoformat()
+        offset = dt.datetime.fromisoformat(text).tzinfo
+        return (later.replace(tzinfo=offset) if offset else later).isoformat()
+
+    spans = [(n, a) for n, a in call.args.items() if kinds[n].name in ("date", "datetime") and isinstance(a.value, str)]
+    starts = {kinds[n].stem: (n, a) for n, a in spans if kinds[n].role == "start"}
+    for n, a in spans:
         k = kinds[n]
-        if a.source != "user" or k.role != "end" or k.name != "date" or k.stem not in starts:
+        if k.role != "end" or k.stem not in starts:
             continue
-        start = call.args[starts[k.stem]].value
+        sname, s = starts[k.stem]
         try:
-            if a.value > start:
+            if moment(a.value) > moment(s.value):
                 continue
-            a.value = (dt.date.fromisoformat(start) + dt.timedelta(days=rng.randint(2, 6))).isoformat()
-            a.said = say(a.value, "date", world.today, rng)
+            if a.source == "user":
+                a.value = shifted(a.value, moment(s.value), rng.randint(2, 6))
+                a.said = say(a.value, k.name, world.today, rng)
+            elif s.source == "user":
+                s.value = shifted(s.value, moment(a.value), -rng.randint(2, 6))
+                s.said = say(s.value, kinds[sname].name, world.today, rng)
         except (TypeError, ValueError):
             continue
 
 
 def _fits_schema(value: Any, schema: dict) -> bool:
-    from jsonschema import Draft202012Validator
-
-    try:
-        return not any(True for _ in Draft202012Validator(schema).iter_errors(value))
-    except Exception:  # a schema jsonschema cannot read: assume it fits
-        return True
+    return is_valid(value, schema)
 
 
 def _json_type(value: Any) -> str:

@@ -9,6 +9,7 @@ starts; and every path a later call reads is there, however deep the schema."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -18,6 +19,7 @@ from typing import Any
 from ..specs.semantics import _collection as collection_key
 from ..texts import name_key, words
 from .fields import Kind, classify, parent_entity
+from .schemas import validator as schema_validator
 from .values import SELF_ROLES, Scope, Values
 from .world import World
 
@@ -189,6 +191,7 @@ class Simulator:
 
     # ---- one call --------------------------------------------------------------------------------
     def run(self, ctx: CallContext) -> Any:
+        ctx.args = copy.deepcopy(ctx.args)  # an output never shares a list or object with a call's arguments
         tool = ctx.tool
         if not tool.output:
             return self._bare(ctx)
@@ -216,12 +219,16 @@ class Simulator:
                 if name not in self._id_args(ctx, kinds):
                     _move_span(record, name, value, ctx.args)
                     record[name] = value
-        coll = collection_key(schema) if tool.op in ("search", "list") else None
+        coll = collection_key(schema) if tool.op in ("search", "list", "read") else None
         if coll is not None and ctx.items is None:
             item_schema = value_at_schema(schema, coll)
             key = self._id_key(item_schema.get("properties") or {}, tool.head) if item_schema else None
-            if key and any(same_name(a, key) for a in ctx.args):
-                ctx.items = 1  # a search for one id finds that one
+            listed = parent_entity(coll.split(".")[-1], tool.head) if coll else tool.head  # `devices` -> device
+            if key and any(same_name(a, key) or kinds[a].name == "id" and kinds[a].entity == listed.split()[-1]
+                           for a in ctx.args if a in kinds):
+                ctx.items = 1  # a search (or a read answered with a list) for one id finds that one
+            elif tool.op == "read":
+                coll = None
         out = self._fill(schema, "", ctx, kinds, Scope(entity=tool.head, self_person=tool.head in SELF_ENTITIES,
                                                        place_role=ctx.place_role), depth=0, root=True, collection=coll)
         for path in ctx.needed:
@@ -230,9 +237,7 @@ class Simulator:
 
     def _conform(self, out: Any, schema: dict) -> Any:
         """The last word goes to the schema: a leaf it rejects is made again from its own schema."""
-        from .verify import _validator
-
-        validator = _validator(schema)
+        validator = schema_validator(schema)
         if validator is None:
             return out
         for _ in range(3):
@@ -363,7 +368,8 @@ class Simulator:
         for name, sub in props.items():  # a schema cut short deep down borrows its shape from the same name
             if isinstance(sub, dict) and not ({"type", "properties", "items", "enum", "const"} & set(sub)) and name in typed:
                 props[name] = typed[name]
-        entity = scope.entity if root or collection_item else parent_entity(key, scope.entity) if key else scope.entity
+        # an item under `devices` is a device, whichever tool lists it; under `data` or `items`, the tool's entity
+        entity = scope.entity if root else parent_entity(key, scope.entity) if key else scope.entity
         scope = Scope(entity=entity, self_person=scope.self_person and (root or collection_item)
                       or entity in SELF_ENTITIES, place_role=scope.place_role)
         if root and ctx.tool.op == "create":
@@ -409,16 +415,26 @@ class Simulator:
             sub = props[name]
             if not (keep or name in required or name in needed_here or self.w.rng.random() < 0.5):
                 continue
+            if depth <= 1 and name.lower() in ERROR_FIELDS:  # a call that worked reports no error
+                if name in required:
+                    out[name] = _empty(sub)
+                continue
             sub_path = f"{path}.{name}" if path else name
             shape = _fingerprint(sub)
-            if record is not None and isinstance(record.get(f"_shape:{name}"), str) and record[f"_shape:{name}"] == shape:
-                out[name] = record[name]  # the same nested data, as before
+            if record is not None and isinstance(record.get(f"_shape:{name}"), str) and record[f"_shape:{name}"] == shape \
+                    and not (ctx.tool.op == "update" and _holds_any(record[name], ctx.args)):
+                out[name] = copy.deepcopy(record[name])  # the same nested data, as before (a copy: outputs never share)
                 continue
             if record is not None and name in record and _fits(record[name], sub):
-                out[name] = record[name]
+                out[name] = copy.deepcopy(record[name])
                 self._remember_span(name, sub, record[name], scope, entity)
                 continue
-            echoed = self._echo(name, sub, ctx, kinds, scope, entity, collection_item or root)
+            echoed = self._echo(name, sub, ctx, kinds, scope, entity, collection_item or root,
+                                later_item=item_index > 0 and name == id_key)
+            if echoed is _CLASH and name not in required and name not in needed_here:
+                continue  # left out rather than contradicting the call
+            if echoed is _CLASH:
+                echoed = _NONE
             if echoed is not _NONE:
                 out[name] = echoed
             else:
@@ -426,15 +442,15 @@ class Simulator:
             if ctx.tool.op == "create" and depth <= 1 and classify(name, sub, entity, entity).name == "status" \
                     and name not in ctx.args:
                 out[name] = _created_word(sub if isinstance(sub, dict) else {}, out[name])
-            if ctx.tool.op in ("create", "update", "cancel", "delete") and depth <= 1 and isinstance(out[name], bool) \
-                    and set(words(name)) & {"confirmed", "success", "successful", "ok", "booked", "created", "updated",
-                                            "cancelled", "canceled", "deleted", "active", "saved", "sent"}:
-                out[name] = True  # what was just done is done
+            if depth <= 1 and isinstance(out[name], bool) and (set(words(name)) & {"success", "successful", "ok"} or
+                                                               ctx.tool.op in ("create", "update", "cancel", "delete")
+                                                               and set(words(name)) & DONE_FLAGS):
+                out[name] = True  # what was just done is done, and a call that worked succeeded
             if record is not None and (not isinstance(out[name], (dict, list)) or isinstance(out[name], list)
                                        and all(not isinstance(x, (dict, list)) for x in out[name])):
-                record[name] = out[name]
+                record[name] = copy.copy(out[name])
             elif record is not None:
-                record[name], record[f"_shape:{name}"] = out[name], shape
+                record[name], record[f"_shape:{name}"] = copy.deepcopy(out[name]), shape
         if root and ctx.tool.op in ("delete", "cancel") and ctx.own_id:
             for name in out:
                 if classify(name, props.get(name), entity, entity).name == "status":
@@ -451,6 +467,7 @@ class Simulator:
         if root and ctx.tool.op in ("action", "read"):
             self._convert(out, props, ctx, kinds, entity)
         _coherent_temperatures(out, props, entity)
+        _ordered_span(out, props, entity, set(ctx.args), record)
         return out
 
     def _convert(self, out: dict, props: dict, ctx: CallContext, kinds: dict[str, Kind], entity: str) -> None:
@@ -563,18 +580,18 @@ class Simulator:
 
     def _identity(self, id_key: str, schema: dict, ctx: CallContext, kinds: dict[str, Kind], entity: str, root: bool,
                   collection_item: bool, index: int) -> Any:
-        if root and ctx.own_id and ctx.tool.op != "create" and str(ctx.own_id[0]).split()[-1] == entity.split()[-1]:
-            return ctx.own_id[1]
+        if root and ctx.own_id and ctx.tool.op != "create" and (str(ctx.own_id[0]).split()[-1] == entity.split()[-1]
+                                                                or words(id_key) == ["id"]):
+            return ctx.own_id[1]  # what a call on /orders/{id}/ship returns is that order
         for name, value in ctx.args.items():  # an argument named like the id key is that id (of the same thing)
             k = kinds.get(name)
             same_thing = k is None or k.name != "id" or k.entity in ("", "item") or k.entity == entity.split()[-1]
-            if same_name(name, id_key) and same_thing and not isinstance(value, (list, dict)) and (
-                    not collection_item or index == 0):
+            if same_name(name, id_key) and same_thing and not isinstance(value, (list, dict)) and index == 0:
                 return value
         for name, value in ctx.args.items():  # the id of a thing the call names (`flight_id`)
             k = kinds.get(name)
             if k and k.name == "id" and k.entity == entity.split()[-1] and not isinstance(value, list) \
-                    and not (root and ctx.tool.op == "create") and not collection_item:
+                    and not (root and ctx.tool.op == "create") and not collection_item and index == 0:
                 return value
         if collection_item:  # things created earlier in the dialogue come back in searches and lists
             fresh = [i for i, r in self.w.of_entity(entity) if (entity, i) in ctx.existing and r.get("_made")
@@ -586,12 +603,16 @@ class Simulator:
         return self.v.new_id(entity, schema, t if isinstance(t, str) else None)
 
     def _echo(self, name: str, schema: dict, ctx: CallContext, kinds: dict[str, Kind], scope: Scope, entity: str,
-              top: bool) -> Any:
+              top: bool, later_item: bool = False) -> Any:
         """An output field that names an argument carries the argument's value (or, for a time of a
-        requested day, a time on that day)."""
+        requested day, a time on that day). `later_item`: the field is the own id of a list's second or
+        later item, which is another thing than the first (a hotel's rate plans all name the hotel;
+        each has its own id)."""
         if not isinstance(schema, dict) or schema.get("type") in ("object", "array") or "properties" in schema:
             return _NONE
         mine = classify(name, schema, entity, entity)
+        if later_item:
+            return _NONE
         for arg, value in ctx.args.items():  # first an argument of the same name...
             if value is None or isinstance(value, (dict, list)):
                 continue
@@ -605,6 +626,7 @@ class Simulator:
                     if mine.role == "start":
                         self._remember_span(name, schema, converted, scope, entity)
                     return converted
+                return _CLASH  # named like the argument, but of a type that cannot carry its value
         for arg, value in ctx.args.items():  # ...then a requested day for a time on it
             ak = kinds.get(arg)
             if ak is None or value is None or isinstance(value, (dict, list)):
@@ -859,6 +881,21 @@ def _coherent_temperatures(out: dict, props: dict, entity: str) -> None:
                 out[n] = mild[0] if mild else v
 
 
+_CLASH = object()
+ERROR_FIELDS = {"error", "errors", "fault", "faults", "exception", "error_message", "errormessage", "error_code",
+                "errorcode"}
+DONE_FLAGS = {"confirmed", "booked", "created", "updated", "cancelled", "canceled", "deleted", "active", "saved", "sent"}
+
+
+def _empty(schema: Any) -> Any:
+    """What a required error field holds when there is no error."""
+    schema = schema if isinstance(schema, dict) else {}
+    t = schema.get("type")
+    if schema.get("nullable") or t is None or isinstance(t, list) and "null" in t:
+        return None
+    return {"object": {}, "array": [], "string": "", "integer": 0, "number": 0, "boolean": False}.get(t)
+
+
 def _fingerprint(schema: Any) -> str:
     import hashlib
 
@@ -929,6 +966,42 @@ def _day_of(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+def _holds_any(value: Any, args: dict) -> bool:
+    """Whether nested data has a field an update's arguments name (it is made again, with their values)."""
+    if isinstance(value, dict):
+        return any(same_name(k, a) for k in value for a in args) or any(_holds_any(v, args) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_any(v, args) for v in value[:3])
+    return False
+
+
+def _ordered_span(out: dict, props: dict, entity: str, asked: set[str], record: dict | None) -> None:
+    """Nothing in one object ends before it starts: an end the call asked for stays and its start moves
+    before it; otherwise the end moves after its start."""
+    kinds = {k: classify(k, props.get(k) if isinstance(props.get(k), dict) else {}, entity, entity) for k in out
+             if isinstance(out[k], str) and re.match(r"^\d{4}-\d{2}-\d{2}", out[k])}
+    starts = {k.stem: n for n, k in kinds.items() if k.role == "start" and k.name in ("date", "datetime", "timestamp")}
+    for name, kind in kinds.items():
+        if kind.role != "end" or kind.stem not in starts:
+            continue
+        start = starts[kind.stem]
+        try:
+            begin, end = (dt.datetime.fromisoformat(out[start]).replace(tzinfo=None),
+                          dt.datetime.fromisoformat(out[name]).replace(tzinfo=None))
+        except ValueError:
+            continue
+        if end >= begin:
+            continue
+        moving, anchor, days = (start, end, -2) if name in asked and start not in asked else (name, begin, 2)
+        text = out[moving]
+        moved = anchor + dt.timedelta(days=days)
+        offset = dt.datetime.fromisoformat(text).tzinfo
+        out[moving] = moved.date().isoformat() if len(text) == 10 else (moved.replace(tzinfo=offset) if offset
+                                                                           else moved).isoformat()
+        if record is not None and moving in record:
+            record[moving] = out[moving]
 
 
 def _moment(value: Any, world: World) -> dt.datetime | None:

@@ -19,6 +19,7 @@ import rstr
 
 from ..texts import words
 from .fields import Kind, classify, example_of
+from .schemas import unescaped
 from .world import Person, World, common_words
 
 # Price levels (low, high) in the user's currency, by what is priced.
@@ -46,6 +47,12 @@ class Scope:
     self_person: bool = False  # unprefixed person fields are the user's own
 
 
+# Things whose names and titles are what `label` makes for them.
+NAMED_LIKE_PLACES = {"company", "organization", "business", "merchant", "vendor", "brand", "bank", "shop", "store",
+                     "hotel", "property", "lodging", "accommodation", "hostel", "inn", "restaurant", "venue", "bar",
+                     "cafe", "airport", "airline", "carrier", "city", "country"}
+
+
 class Values:
     def __init__(self, world: World):
         self.w = world
@@ -54,19 +61,23 @@ class Values:
         self.imperial = False  # the call asked for imperial units
 
     # ---- entry points ----------------------------------------------------------------------------
-    def for_schema(self, schema: dict | None, name: str = "", scope: Scope | None = None, parent: str = "") -> Any:
-        """A value for a scalar or array schema (objects are filled by the simulator)."""
+    def for_schema(self, schema: dict | None, name: str = "", scope: Scope | None = None, parent: str = "",
+                   lean: bool = False) -> Any:
+        """A value for a schema. `lean`: what a person states, an object with its required properties only
+        and one item of a list of objects."""
         schema = schema if isinstance(schema, dict) else {}
         scope = scope or Scope()
         t = schema.get("type")
         if isinstance(t, list):
             t = next((x for x in t if x != "null"), "string")
         if t == "object" or t is None and "properties" in schema:
-            return self.object(schema, name, scope, parent)
+            return self.object(schema, name, scope, parent, lean=lean)
         if t == "array" or "items" in schema and t is None:
             items = schema.get("items") if isinstance(schema.get("items"), dict) else {"type": "string"}
             lo = max(1, int(schema.get("minItems", 1) or 1))
             hi = max(lo, min(int(schema.get("maxItems", 3) or 3), 3))
+            if lean and (items.get("type") == "object" or "properties" in items):
+                hi = lo
             n = self.rng.randint(lo, hi)
             out = []
             from ..specs.semantics import singular
@@ -74,7 +85,7 @@ class Values:
             one = singular(name) if name.isalpha() else name  # `times` holds times
             for i in range(n * 3):
                 value = self.for_schema(items, one, Scope(entity=scope.entity, place_role=scope.place_role)
-                                        if kind_is_person(items, name) else scope, parent)
+                                        if kind_is_person(items, name) else scope, parent, lean=lean)
                 if value not in out:
                     out.append(value)
                 if len(out) == n:
@@ -82,8 +93,10 @@ class Values:
             return out
         return self.scalar(classify(name, schema, parent, scope.entity), schema, name, scope)
 
-    def object(self, schema: dict, name: str, scope: Scope, parent: str = "", depth: int = 0) -> dict:
-        """An object for a schema: its required properties, and some of the rest while shallow."""
+    def object(self, schema: dict, name: str, scope: Scope, parent: str = "", depth: int = 0,
+               lean: bool = False) -> dict:
+        """An object for a schema: its required properties, and some of the rest while shallow (`lean`:
+        the required ones only, or the first few when none is required)."""
         from .fields import parent_entity
 
         props = schema.get("properties") or {}
@@ -91,16 +104,19 @@ class Values:
         entity = parent_entity(name, scope.entity) if name else scope.entity
         inner = Scope(entity=entity, place_role=scope.place_role, self_person=scope.self_person)
         out = {}
-        for key, sub in props.items():
-            if key in required or depth < 2 and len(props) <= 12 and self.rng.random() < 0.5:
+        for i, (key, sub) in enumerate(props.items()):
+            wanted = key in required or (i < 2 and not required if lean else
+                                         depth < 2 and len(props) <= 12 and self.rng.random() < 0.5)
+            if wanted:
                 sub = sub if isinstance(sub, dict) else {}
                 st = sub.get("type")
                 if (st == "object" or "properties" in sub) and depth < 4:
-                    out[key] = self.object(sub, key, inner, entity, depth + 1)
+                    out[key] = self.object(sub, key, inner, entity, depth + 1, lean=lean)
                 elif st == "object" or "properties" in sub:
                     out[key] = {}
                 else:
-                    out[key] = self.for_schema(sub, key, inner, entity) if depth < 4 or key in required else None
+                    out[key] = self.for_schema(sub, key, inner, entity, lean=lean) \
+                        if depth < 4 or key in required else None
         return {k: v for k, v in out.items() if v is not None}
 
     def scalar(self, kind: Kind, schema: dict, name: str, scope: Scope) -> Any:
@@ -291,7 +307,7 @@ class Values:
 
     def new_id(self, entity: str, schema: dict, t: str | None) -> Any:
         rng = self.rng
-        if t == "integer":
+        if t in ("integer", "number"):  # a numeric id is a whole number
             return rng.randint(10_000, 9_999_999)
         example = example_of(schema)
         if example is not None and not isinstance(example, (dict, list, bool)):
@@ -438,6 +454,8 @@ class Values:
         nouns, adjectives = common_words()
         noun, adj = rng.choice(nouns), rng.choice(adjectives)
         ws = set(words(entity))
+        if ws & NAMED_LIKE_PLACES:  # a company's display name is a company name, a hotel's title a hotel's name
+            return self.label(entity, scope)
         friend = w.someone(0)
         if ws & {"event", "meeting", "appointment", "call", "slot", "booking", "session", "calendar"}:
             return rng.choice([f"Lunch with {friend.first_name}", f"{noun.capitalize()} review", f"Call with {friend.first_name}",
@@ -622,7 +640,7 @@ class Values:
                 value = schema["exclusiveMinimum"] + 1
         if isinstance(value, str):
             value = re.sub(r"\s+([,.])", r"\1", re.sub(r"\s+", " ", value)).strip()
-            pattern = schema.get("pattern")
+            pattern = unescaped(schema["pattern"]) if isinstance(schema.get("pattern"), str) else None
             if isinstance(pattern, str) and not _matches(pattern, value):
                 value = self._matching(pattern, value, schema)
             lo, hi = schema.get("minLength"), schema.get("maxLength")

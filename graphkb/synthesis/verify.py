@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import SchemaError
-
+from .fields import protocol_header
 from .grounding import is_said, today_of
+from .schemas import validator as _validator
 
-_FORMATS = FormatChecker()
 _DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})")
 ROLES = {"system", "user", "assistant", "tool"}
 
@@ -34,44 +31,6 @@ def _norm(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip().lower()
-
-
-def _validator(schema: dict) -> Draft202012Validator | None:
-    try:
-        key = json.dumps(schema, sort_keys=True)
-    except (TypeError, ValueError):
-        return None
-    return _validator_for(key)
-
-
-@lru_cache(maxsize=4096)
-def _validator_for(key: str) -> Draft202012Validator | None:
-    """Validators by schema text: checking a schema costs far more than using it."""
-    schema = json.loads(key)
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError:
-        # JSON Schema patterns are ECMA-262; one Python cannot compile (\p{Han}) is not checked
-        schema = _without_foreign_patterns(schema)
-        try:
-            Draft202012Validator.check_schema(schema)
-        except SchemaError:
-            return None
-    return Draft202012Validator(schema, format_checker=_FORMATS)
-
-
-def _without_foreign_patterns(node: Any) -> Any:
-    if isinstance(node, dict):
-        out = {k: _without_foreign_patterns(v) for k, v in node.items()}
-        if isinstance(out.get("pattern"), str):
-            try:
-                re.compile(out["pattern"])
-            except re.error:
-                del out["pattern"]
-        return out
-    if isinstance(node, list):
-        return [_without_foreign_patterns(v) for v in node]
-    return node
 
 
 class Checker:
@@ -180,11 +139,11 @@ class Checker:
         for key, value in args.items():
             pschema = props.get(key) if isinstance(props.get(key), dict) else {}
             for leaf in _leaves(value):
-                if not self._grounded(leaf, pschema, said, returned):
+                if not self._grounded(leaf, pschema, said, returned, protocol_header(key)):
                     self.fail("grounding", f"{where}: {name} {key}={leaf!r} was not said, returned or defaulted")
         return name, schema_problems
 
-    def _grounded(self, leaf: Any, pschema: dict, said: str, returned: set[str]) -> bool:
+    def _grounded(self, leaf: Any, pschema: dict, said: str, returned: set[str], protocol: bool = False) -> bool:
         if leaf is None or isinstance(leaf, bool):
             return True
         text = _norm(leaf)
@@ -192,6 +151,8 @@ class Checker:
             return True
         if "const" in pschema and text == _norm(pschema["const"]):
             return True
+        if protocol and text in {_norm(v) for v in pschema.get("enum") or []}:
+            return True  # a header the client sets (Accept-Encoding: gzip), as its schema allows
         return bool(text) and is_said(leaf, said, self.today)
 
     def _check_output(self, name: str, content: Any, where: str, returned: set[str]) -> bool:

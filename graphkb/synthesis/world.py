@@ -240,6 +240,7 @@ class World:
         w.user = w._person(own=True)
         w.street = w.fake.street_address().replace("\n", ", ")
         w.postcode = w.fake.postcode()
+        w.someone(0)  # now: the faker is shared per locale, so a friend made later would depend on other worlds
         return w
 
     @property
@@ -318,6 +319,10 @@ class World:
             self.context[key] = values.new_id(entity, schema or {}, t if isinstance(t, str) else None)
         return self.context[key]
 
+    def credential(self, name: str, made: Any) -> Any:
+        """A credential a tool takes (an api_key): one a dialogue, configured for the assistant."""
+        return self.context.setdefault(name, made)
+
     # ---- time --------------------------------------------------------------------------------------
     def plan_window(self, ahead: tuple[int, int], length: tuple[int, int]) -> tuple[dt.date, dt.date]:
         """Fix when the goal happens: it starts `ahead` days from today, for `length` days."""
@@ -355,4 +360,5 @@ class World:
                          "timezone": h.timezone, "currency": self.currency, "language": self.language},
                 **({"trip_destination": {"city": self.away.city, "country": self.away.country}} if self._away else {}),
                 **({"window": [d.isoformat() for d in self.window]} if self.window else {}),
+                "friend": self.someone(0).first_name,  # the acquaintance titles and contexts mention
                 **({"context": dict(self.context)} if self.context else {})}

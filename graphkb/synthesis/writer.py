@@ -1,4 +1,5 @@
-"""Writing datasets: append-only JSON lines flushed per record, resumable; the ShareGPT conversion."""
+"""Writing datasets: append-only JSON lines flushed per record, resumable. The shapes (openai, chat,
+ShareGPT) and conversions between them are in `formats`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+
+from .formats import to_sharegpt  # noqa: F401  (kept importable from here)
 
 
 class JsonlWriter:
@@ -54,27 +57,3 @@ class JsonlWriter:
             self._f.flush()
             os.fsync(self._f.fileno())
             self._f.close()
-
-
-def to_sharegpt(record: dict[str, Any]) -> dict[str, Any]:
-    """The ShareGPT/Hermes shape: `conversations` of system/human/gpt/function_call/observation turns."""
-    roles = {"system": "system", "user": "human"}
-    conversations = []
-    for m in record["messages"]:
-        role = m["role"]
-        if role in roles:
-            conversations.append({"from": roles[role], "value": m.get("content") or ""})
-        elif role == "assistant" and m.get("tool_calls"):
-            if m.get("content"):
-                conversations.append({"from": "gpt", "value": m["content"]})
-            for call in m["tool_calls"]:
-                fn = call["function"]
-                conversations.append({"from": "function_call", "value": json.dumps(
-                    {"name": fn["name"], "arguments": json.loads(fn["arguments"])}, ensure_ascii=False)})
-        elif role == "assistant":
-            conversations.append({"from": "gpt", "value": m.get("content") or ""})
-        elif role == "tool":
-            conversations.append({"from": "observation", "value": m.get("content") or ""})
-    return {"id": record["id"], "conversations": conversations,
-            "tools": json.dumps([t["function"] for t in record.get("tools", [])], ensure_ascii=False),
-            "meta": record.get("meta", {})}
