@@ -1239,6 +1239,8 @@ class Speaker:
         parts = []
         for i, k in enumerate(order[: limit - (1 if status else 0)]):
             value = shown(k.split(".")[-1], fields[k], currency, self.today, entity)
+            if isinstance(fields[k], str) and re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", fields[k]):
+                value = humanize(fields[k]).lower()  # USER_CONTACT_GROUP: an enum, said as words
             if isinstance(fields[k], bool):
                 parts.append(flag_label(k) if fields[k] else f"not {flag_label(k)}")
             elif i == 0 and not status:
@@ -1430,8 +1432,11 @@ def _speakable(key: str, value: Any) -> bool:
         return False  # an HTTP status code: the call worked
     if kind.name == "id":
         return _human_id(value) and not isinstance(value, bool)
-    if set(words(leaf)) & {"copyright", "modified", "num", "etag", "href", "uri", "self", "links", "meta", "results"}:
-        return False  # what the API says about itself, not about the thing
+    if set(words(leaf)) & {"copyright", "modified", "num", "etag", "href", "uri", "self", "links", "meta", "results",
+                           "next", "previous", "prev", "page", "cursor", "offset", "limit", "pagination"}:
+        return False  # what the API says about itself (its paging), not about the thing
+    if isinstance(value, str) and value.endswith(("_UNSPECIFIED", "_UNKNOWN")):
+        return False  # an enum's way of saying nothing
     if kind.name == "word" and isinstance(value, str):
         return False  # a field whose meaning is unknown says nothing to a person
     if kind.role == "past" and set(words(leaf)) & {"sent", "created", "updated", "modified", "at"}:
