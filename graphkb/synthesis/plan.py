@@ -352,8 +352,11 @@ class Planner:
                         fed[e["target_param"]] = (e["score"], Arg(source="tool", call=call_of_tool[src],
                                                                   field=e["source_field"]))
             kinds = arg_kinds(tool.info())
+            implied = _implied_required(tool, props, kinds)
             if not tool.parameters.get("required"):
-                required = _implied_required(tool, props, kinds)
+                required = implied
+            elif not any(kinds[n].name == "id" and not in_context(kinds[n], n) for n in required if n in kinds):
+                required |= {n for n in implied if kinds[n].name == "id"}  # only a key required: what it acts on too
             by_source: dict[tuple, str] = {}
             for pname, (score, arg) in sorted(fed.items(), key=lambda x: -x[1][0]):
                 key = (arg.call, arg.field)
