@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from ..texts import name_key, words
+from ..texts import CONTAINERS, name_key, words
 from .fields import Kind, classify, compatible, parent_entity, protocol_header, schema_at
 from .grounding import say
 from .schemas import is_valid
@@ -656,7 +656,8 @@ class Planner:
         items = value_at(source.output, list_path) if list_path else source.output
         if not isinstance(items, list) or count < 1:
             return None
-        if source.op in ("read", "create", "update", "delete") and count > 1:
+        if count > 1 and source.op not in ("search", "list") and not _is_collection(source.output, list_path) \
+                and not set(words(list_path.split(".")[-1])) & set(words(source.entity)):
             return None  # a list inside one entity (a contact's addresses): its first, not the user's decision
         by: Literal["user", "assistant"] = "user" if rng.random() < self.user_choice_rate else "assistant"
         if count == 1:
@@ -888,6 +889,21 @@ class Planner:
 PLUMBING = {"sort", "order", "format", "fields", "include", "expand", "callback", "pretty", "limit", "offset", "page",
             "per", "cursor", "fields", "view", "embed", "projection", "alt", "prettyprint", "quota", "key", "trace",
             "upload", "protocol", "xgafv", "oauth", "raw", "debug", "verbose", "mask", "etag", "async"}
+
+
+def _is_collection(output: Any, list_path: str) -> bool:
+    """Whether a list is what the output is a list of (a search's results, a cart's items: the only list
+    of objects at its top, under wrappers like `data`), not a part of one entity (a person's addresses)."""
+    parts = [p for p in list_path.split(".") if p]
+    node = output
+    for part in parts[:-1]:
+        if part not in CONTAINERS or not isinstance(node, dict):
+            return False
+        node = node.get(part)
+    if not parts or not isinstance(node, dict):
+        return True
+    lists = [k for k, v in node.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    return lists == [parts[-1]]
 
 
 def _implied_required(tool: ToolDef, props: dict, kinds: dict[str, Kind]) -> set[str]:
