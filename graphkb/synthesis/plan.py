@@ -258,7 +258,7 @@ def sayable(kind: Kind, name: str) -> bool:
 class Planner:
     """Builds a plan from a sampled tool combination; deterministic for a random generator."""
 
-    def __init__(self, clarify_rate: float = 0.3, unserved_rate: float = 0.06, chitchat_rate: float = 0.45,
+    def __init__(self, clarify_rate: float = 0.3, unserved_rate: float = 0.03, chitchat_rate: float = 0.3,
                  optional_rate: float = 0.3, unlinked_rate: float = 0.15, question_rate: float = 0.2,
                  correct_rate: float = 0.06, failure_rates: dict[str, float] | None = None,
                  wire_data_flow: bool = True, user_choice_rate: float = 0.65):
@@ -489,6 +489,12 @@ class Planner:
             tool = by_fn[call.tool]
             kinds = arg_kinds(tool.info())
             for name, arg in list(call.args.items()):
+                schema = (tool.parameters.get("properties") or {}).get(name)
+                if arg.source == "user" and _holds_unknown_id(schema, name, tool.entity):
+                    if name in set(tool.parameters.get("required") or []):
+                        raise Unplannable(f"{call.tool}.{name}: holds an identifier the user would not know")
+                    del call.args[name]
+                    continue
                 if arg.source != "user" or sayable(kinds[name], name) or in_context(kinds[name], name):
                     continue
                 required = name in set(tool.parameters.get("required") or [])
@@ -889,6 +895,23 @@ class Planner:
 PLUMBING = {"sort", "order", "format", "fields", "include", "expand", "callback", "pretty", "limit", "offset", "page",
             "per", "cursor", "fields", "view", "embed", "projection", "alt", "prettyprint", "quota", "key", "trace",
             "upload", "protocol", "xgafv", "oauth", "raw", "debug", "verbose", "mask", "etag", "async"}
+
+
+def _holds_unknown_id(schema: Any, name: str, entity: str, depth: int = 0) -> bool:
+    """Whether an object the user would give (a room with its `rateId`) needs an identifier nobody says."""
+    if not isinstance(schema, dict) or depth > 3:
+        return False
+    if schema.get("type") == "array" or isinstance(schema.get("items"), dict):
+        return _holds_unknown_id(schema.get("items"), name, entity, depth + 1)
+    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else None
+    if props is None:
+        return False
+    for key in schema.get("required") or []:
+        sub = props.get(key) if isinstance(props.get(key), dict) else {}
+        kind = classify(key, sub, parent_entity(name, entity), entity)
+        if kind.name == "id" and not sayable(kind, key) or _holds_unknown_id(sub, key, entity, depth + 1):
+            return True
+    return False
 
 
 def _is_collection(output: Any, list_path: str) -> bool:
