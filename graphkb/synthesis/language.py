@@ -203,6 +203,8 @@ def shown(key: str, value: Any, currency: str, today: dt.date | None = None, ent
     if unit and isinstance(value, (int, float)):
         return f"{value}{unit}" if unit in ("%", "°C", "°F") else f"{value} {unit}"
     if isinstance(value, list):
+        if value and all(isinstance(v, str) and re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", v) for v in value):
+            value = sorted(value, key=lambda v: tuple(int(x) for x in v.split(":")))  # times in the order of the day
         return ", ".join(shown(key, v, currency, today, entity) for v in value[:4])
     return str(value)
 
