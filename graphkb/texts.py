@@ -36,6 +36,10 @@ def _apart(word: str) -> tuple[str, ...]:
         parts = wordninja.split(word)
         return tuple(parts) if parts[0] in LEADING_VERBS and len(parts) <= 3 and all(len(p) >= 3 for p in parts) \
             else (word,)
+    if 5 <= len(word) < 9 and word.isalpha() and word.startswith(("is", "has", "can")):  # `ispublic`, a flag
+        parts = wordninja.split(word)
+        return tuple(parts) if len(parts) == 2 and parts[0] in ("is", "has", "can") and len(parts[1]) >= 3 \
+            else (word,)
     if len(word) < 9 or not word.isalpha():
         return (word,)
     parts: list[str] = []

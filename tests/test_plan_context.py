@@ -100,3 +100,43 @@ def test_schemas_that_contradict_themselves_are_read_as_meant():
     assert not is_valid("VAN", {"type": "object", "enum": ["PKW", "VAN"]})
     # a sound enum still binds
     assert not is_valid("bus", {"type": "string", "enum": ["car", "van"]})
+
+
+TOKEN = tool("post-oauth-access_token", "Get an access token.", "POST /oauth/access_token",
+             {"type": "object", "properties": {"username": {"type": "string"}, "password": {"type": "string"}}},
+             {"type": "object", "properties": {"access_token": {"type": "string"}, "expires_in": {"type": "integer"}}})
+CART = tool("getCart", "Get the shopping cart.", "GET /cart", {"type": "object", "properties": {}},
+            {"type": "object", "properties": {"cartItems": {"type": "array", "items": {"type": "object", "properties": {
+                "cartItemId": {"type": "string"}, "title": {"type": "string"},
+                "price": {"type": "object", "properties": {"value": {"type": "string"},
+                                                           "currency": {"type": "string"}}}}}}}})
+REMOVE = tool("removeItem", "Remove an item from the cart.", "POST /cart/remove_item",
+              {"type": "object", "properties": {"cartItemId": {"type": "string"}}},
+              {"type": "object", "properties": {"cartItems": {"type": "array", "items": {"type": "object"}}}})
+
+
+def test_signing_in_is_the_clients_job_and_a_call_gets_what_it_acts_on():
+    chain = [TOKEN, CART, REMOVE]
+    tools = {t.function: t for t in chain}
+    seen = 0
+    for i in range(20):
+        rng = random.Random(f"auth:{i}")
+        sample = {"strategy": "chain", "shape": "chain", "tool_uids": [t.uid for t in chain],
+                  "edges": [{"source_tool": "getCart", "source_field": "cartItems[].cartItemId", "target_tool": "removeItem",
+                             "target_param": "cartItemId", "score": 0.9}]}
+        try:
+            plan = Planner().plan(sample, chain, rng)
+        except Unplannable:
+            continue
+        seen += 1
+        assert "post-oauth-access_token" not in [c.tool for c in plan.calls]
+        assert any("signing in" in n for n in plan.notes)
+        remove = next(c for c in plan.calls if c.tool == "removeItem")
+        # the spec marks nothing required, but a removal names what it removes
+        assert remove.args["cartItemId"].source == "tool" and remove.args["cartItemId"].value
+        cart = next(c for c in plan.calls if c.tool == "getCart")
+        for item in cart.output["cartItems"]:  # an amount written as text is an amount
+            float(item["price"]["value"])
+        text = asyncio.run(OfflineBackend().write(plan, tools, rng))
+        assert "access token" not in " ".join(text.user).lower()
+    assert seen >= 15

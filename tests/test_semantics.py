@@ -86,3 +86,15 @@ def test_run_together_words_come_apart():
     # a path's run-together segment takes the spacing of the name
     assert infer_semantics("productGroupsGET", "", "GET /markets/{marketId}/productgroups")[1] == "product group"
     assert infer_semantics("timeOffRequestsAll", "", "GET /hris/time-off-requests") == ("list", "time off request")
+
+
+def test_discovery_style_names_end_in_their_verb():
+    # `svc.resources.verb`: the path (`/v2/{name}:pause`) names nothing; the name's last two segments do
+    assert infer_semantics("cloudtasks.projects.locations.queues.tasks.get", "", "GET /v2/{name}") == ("read", "task")
+    assert infer_semantics("cloudtasks.projects.locations.queues.pause", "Pauses the queue.",
+                           "POST /v2/{name}:pause") == ("update", "queue")
+    assert infer_semantics("cloudtasks.projects.locations.queues.tasks.buffer", "",
+                           "POST /v2/{queue}/tasks/{taskId}:buffer") == ("action", "task")
+    assert infer_semantics("people.people.searchContacts", "", "GET /v1/people:searchContacts")[1] == "contact"
+    # two segments are a namespace and a name, not this convention
+    assert infer_semantics("github.create_issue", "Create an issue.")[0] == "create"

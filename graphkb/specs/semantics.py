@@ -170,6 +170,13 @@ def infer_semantics(name: str, description: str = "", endpoint: str | None = Non
                     prefix: str | None = None) -> tuple[str, str]:
     """(op, entity) of a tool."""
     name_ws = _name_words(name, prefix)
+    # Discovery-style names (`cloudtasks.projects.locations.queues.pause`): the last segment is the verb,
+    # the one before it the resource acted on; the path (`/v2/{name}:pause`) names neither.
+    segs = [x for x in name.split(".") if x]
+    last = words(segs[-1]) if len(segs) >= 3 else []
+    dotted = bool(last) and (len(last) == 1 or last[0] in VERB_OPS)
+    if dotted:
+        name_ws = last + (words(segs[-2]) if len(last) == 1 else [])
     desc_ws = words(re.split(r"(?<=[.!?])\s", description or "", maxsplit=1)[0])[:12]
     method, segments, ends_with_param = _path_parts(endpoint)
     props = (parameters or {}).get("properties") or {}
@@ -181,6 +188,8 @@ def infer_semantics(name: str, description: str = "", endpoint: str | None = Non
     collection = _collection(output)
 
     verb, op = _verb_op(name_ws)
+    if dotted and op is None:
+        verb, op = last[0], "action"  # `tasks.buffer`, `queues.lease`
     if op is None:
         verb, op = _verb_op(desc_ws[:2])
         if op is None and desc_ws[:3] in (["returns", "a", "list"], ["return", "a", "list"]) or desc_ws[:2] == ["list", "of"]:
@@ -209,7 +218,7 @@ def infer_semantics(name: str, description: str = "", endpoint: str | None = Non
             break
     name_entity = _entity_from([w for w in name_ws if w != verb])
     path_words = {w for seg, _ in segments for w in words(seg)}
-    if name_entity and (not entity or not sub_resource and {name_entity.split()[-1], name_entity.split()[-1] + "s"}
+    if name_entity and (dotted or not entity or not sub_resource and {name_entity.split()[-1], name_entity.split()[-1] + "s"}
                         & path_words):
         entity = name_entity  # the name qualifies the path's resource (`getPodcastsByDomainName`)
     if not entity and collection:

@@ -56,6 +56,10 @@ def _fold(ws: list[str]) -> list[str]:
     return out
 
 
+MONEY_OBJECTS = {"price", "subtotal", "total", "cost", "fee", "fare", "balance", "tax", "charge", "refund", "payment",
+                 "amount", "bid", "discount", "shipping", "money"}
+
+
 @lru_cache(maxsize=65536)
 def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, parent: str, entity: str,
               desc: str) -> Kind:
@@ -173,6 +177,9 @@ def _classify(name: str, type_: str | None, fmt: str | None, has_enum: bool, par
     if not numeric and type_ == "string" and last in ("price", "amount", "cost", "fee", "fare", "total") and \
             not fmt and not has_enum:
         return Kind("money", role="max" if wset & {"max", "maximum"} else "min" if wset & {"min", "minimum"} else "")
+    if type_ == "string" and last in ("value", "amount") and not fmt and not has_enum and \
+            set(words(parent)[-1:]) & MONEY_OBJECTS:
+        return Kind("money")  # {"price": {"value": "12.50", "currency": "USD"}}: an amount written as text
     if numeric or type_ is None:
         if wset & {"price", "amount", "total", "cost", "fee", "fare", "balance", "subtotal", "tax", "tip", "salary",
                    "budget", "usd", "eur", "gbp", "refund", "payment", "paid", "revenue", "spend", "charge", "value"} \

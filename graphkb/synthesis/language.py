@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ..specs.semantics import VERB_OPS
 from ..texts import humanize, words
 from .fields import Kind, classify
 from .plan import Call, Choice, Plan, ToolDef, Turn
@@ -41,7 +42,9 @@ HUMAN_VERBS = {"book", "send", "add", "schedule", "reserve", "order", "place", "
                "invite", "transfer", "pay", "rent", "subscribe", "post", "upload", "request", "apply", "start",
                "cancel", "delete", "remove", "track", "convert", "translate", "calculate", "check", "find", "search",
                "refund", "confirm", "move", "rename", "archive", "complete", "approve", "reply", "buy", "record",
-               "export", "download", "print", "sign", "follow", "reschedule", "geocode", "estimate", "compare"}
+               "export", "download", "print", "sign", "follow", "reschedule", "geocode", "estimate", "compare",
+               "pause", "resume", "restore", "enable", "disable", "activate", "deactivate", "accept", "reject",
+               "verify", "publish", "unarchive", "ship", "purge"}
 OP_VERBS = {"create": ("create", "set up", "make", "add", "create"), "update": ("update", "change"),
             "delete": ("delete", "remove"), "cancel": ("cancel",), "action": ("run",)}
 
@@ -70,7 +73,8 @@ def ordinal_word(n: int) -> str:
 
 def tool_verb(tool: ToolDef) -> str:
     """The verb a person would use for what the tool does (`bookFlight` -> `book`)."""
-    for w in words(tool.name)[:3]:
+    segs = tool.name.split(".")
+    for w in (words(segs[-1])[:1] if len(segs) >= 3 else []) + words(tool.name)[:3]:  # `queues.pause`: last
         if w in HUMAN_VERBS:
             return w
         if w in PARTICLE_VERBS:
@@ -645,6 +649,16 @@ class Speaker:
             prep = "with" if verb in ("share",) else "to"
             ref = f"the {noun}" if ref == "it" else ref
             core = self.pick(f"please {verb} {what} {prep} {ref} {others}", f"can you {verb} {what} {prep} {ref} {others}?")
+        elif op == "update" and verb not in CHANGE_VERBS and verb in VERB_OPS and VERB_OPS[verb] == "update":
+            named = next((n for n in rest if kinds[n].name in ("label", "title")), None) if not ids else None
+            if named:  # `pause the queue billing-queue`: the name says which one, it is no change
+                ref = f"the {noun} {self.value_text(cid, named, values.get(named))}"
+                self.said.add(f"{cid}.{named}")
+                self.values_said.add(_key(values.get(named, call.args[named].value)))
+            others = [n for n in rest if n != named]
+            extra = f", and {self.changes(cid, others, values)}" if others else ""
+            core = self.pick(f"please {verb} {ref}{extra}", f"can you {verb} {ref}{extra}?",
+                             f"I'd like to {verb} {ref}{extra}", f"could you {verb} {ref} for me{extra}?")
         elif op == "update" and not rest:  # what changes comes when the assistant asks
             core = self.pick(f"I'd like to change {ref}", f"can you update {ref}?", f"I need to make a change to {ref}")
         elif op == "update":
@@ -1239,6 +1253,8 @@ class Speaker:
         parts = []
         for i, k in enumerate(order[: limit - (1 if status else 0)]):
             value = shown(k.split(".")[-1], fields[k], currency, self.today, entity)
+            if isinstance(fields[k], str) and re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", fields[k]):
+                value = humanize(fields[k]).lower()  # USER_CONTACT_GROUP: an enum, said as words
             if isinstance(fields[k], bool):
                 parts.append(flag_label(k) if fields[k] else f"not {flag_label(k)}")
             elif i == 0 and not status:
@@ -1416,6 +1432,10 @@ def flag_phrase(ws: list[str], on: bool) -> str:
     return f"{rest} only" if on else f"not {rest}"
 
 
+# Verbs that change fields; any other update verb (pause, archive, approve) is said as itself.
+CHANGE_VERBS = {"update", "edit", "modify", "change", "set", "patch", "put", "replace", "upsert", "adjust", "rename"}
+
+
 def _speakable(key: str, value: Any) -> bool:
     leaf = key.split(".")[-1]
     if isinstance(value, bool) and set(words(leaf)) & {"updated", "deleted", "success", "ok", "done", "created",
@@ -1430,8 +1450,11 @@ def _speakable(key: str, value: Any) -> bool:
         return False  # an HTTP status code: the call worked
     if kind.name == "id":
         return _human_id(value) and not isinstance(value, bool)
-    if set(words(leaf)) & {"copyright", "modified", "num", "etag", "href", "uri", "self", "links", "meta", "results"}:
-        return False  # what the API says about itself, not about the thing
+    if set(words(leaf)) & {"copyright", "modified", "num", "etag", "href", "uri", "self", "links", "meta", "results",
+                           "next", "previous", "prev", "page", "cursor", "offset", "limit", "pagination"}:
+        return False  # what the API says about itself (its paging), not about the thing
+    if isinstance(value, str) and value.endswith(("_UNSPECIFIED", "_UNKNOWN")):
+        return False  # an enum's way of saying nothing
     if kind.name == "word" and isinstance(value, str):
         return False  # a field whose meaning is unknown says nothing to a person
     if kind.role == "past" and set(words(leaf)) & {"sent", "created", "updated", "modified", "at"}:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from ..texts import name_key, words
+from ..texts import CONTAINERS, name_key, words
 from .fields import Kind, classify, compatible, parent_entity, protocol_header, schema_at
 from .grounding import say
 from .schemas import is_valid
@@ -233,6 +233,15 @@ FLAG_WORDS = {"include", "with", "show", "exclude", "hide", "only", "is", "has",
               "public", "free", "direct", "nonstop", "available", "refundable", "verified", "open", "active"}
 
 
+AUTH_WORDS = {"token", "oauth", "oauth2", "auth", "authorization", "authorize", "authenticate", "authentication",
+              "login", "logout", "signin", "session", "credential", "credentials"}
+
+
+def is_auth_step(tool: ToolDef) -> bool:
+    """Getting or refreshing an access token, signing in: the client does it; nobody asks for it."""
+    return bool(set(words(tool.entity)) & AUTH_WORDS or set(words(tool.name)) & AUTH_WORDS)
+
+
 def sayable_flag(name: str) -> bool:
     """Whether people would ask for a yes/no option (`only_available`, `nonstop`), not a switch of the
     API's (`raw`, `pretty`)."""
@@ -343,6 +352,11 @@ class Planner:
                         fed[e["target_param"]] = (e["score"], Arg(source="tool", call=call_of_tool[src],
                                                                   field=e["source_field"]))
             kinds = arg_kinds(tool.info())
+            implied = _implied_required(tool, props, kinds)
+            if not tool.parameters.get("required"):
+                required = implied
+            elif not any(kinds[n].name == "id" and not in_context(kinds[n], n) for n in required if n in kinds):
+                required |= {n for n in implied if kinds[n].name == "id"}  # only a key required: what it acts on too
             by_source: dict[tuple, str] = {}
             for pname, (score, arg) in sorted(fed.items(), key=lambda x: -x[1][0]):
                 key = (arg.call, arg.field)
@@ -403,6 +417,10 @@ class Planner:
             reverses = tool.op in ("delete", "cancel") or set(words(tool.entity)) & UNDO_ENTITIES \
                 or verb in ("refund", "cancel", "remove", "delete", "void", "return")
             made_here = sources & writes & {c.id for c in keep}
+            if is_auth_step(tool):
+                notes.append(f"dropped {call.tool}: signing in is the client's job, not the user's request")
+                dropped.append(tool)
+                continue
             if reverses and made_here and rng.random() >= 0.05:
                 notes.append(f"dropped {call.tool}: it would undo what was just done")
                 dropped.append(tool)
@@ -552,6 +570,11 @@ class Planner:
                 arg.value = type(arg.value)(round(arg.value * 1.6, -1) or 50)  # a budget is a round number
             if kind.name == "rating" and kind.role == "min" and isinstance(arg.value, (int, float)):
                 arg.value = type(arg.value)(min(4, int(arg.value)))
+            start = next((a for k, a in stated.items() if k[:3] == (kind.name, "start", kind.stem)), None) \
+                if kind.role == "end" and kind.name in ("date", "datetime") else None
+            if start is not None and isinstance(start.value, str) and isinstance(arg.value, str) \
+                    and arg.value[:10] <= start.value[:10]:  # until after the start the user gave before
+                arg.value = _later(arg.value, start.value, rng.randint(2, 6))
             if kind.name in ("date", "datetime", "time") or rng.random() < 0.6:  # nobody says 2026-12-04T09:15
                 arg.said = say(arg.value, kind.name, world.today, rng)
             stated[key] = arg
@@ -633,6 +656,9 @@ class Planner:
         items = value_at(source.output, list_path) if list_path else source.output
         if not isinstance(items, list) or count < 1:
             return None
+        if count > 1 and source.op not in ("search", "list") and not _is_collection(source.output, list_path) \
+                and not set(words(list_path.split(".")[-1])) & set(words(source.entity)):
+            return None  # a list inside one entity (a contact's addresses): its first, not the user's decision
         by: Literal["user", "assistant"] = "user" if rng.random() < self.user_choice_rate else "assistant"
         if count == 1:
             return Choice(call=source.id, path=list_path, index=0, count=1, reason="only", by=by,
@@ -865,6 +891,34 @@ PLUMBING = {"sort", "order", "format", "fields", "include", "expand", "callback"
             "upload", "protocol", "xgafv", "oauth", "raw", "debug", "verbose", "mask", "etag", "async"}
 
 
+def _is_collection(output: Any, list_path: str) -> bool:
+    """Whether a list is what the output is a list of (a search's results, a cart's items: the only list
+    of objects at its top, under wrappers like `data`), not a part of one entity (a person's addresses)."""
+    parts = [p for p in list_path.split(".") if p]
+    node = output
+    for part in parts[:-1]:
+        if part not in CONTAINERS or not isinstance(node, dict):
+            return False
+        node = node.get(part)
+    if not parts or not isinstance(node, dict):
+        return True
+    lists = [k for k, v in node.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    return lists == [parts[-1]]
+
+
+def _implied_required(tool: ToolDef, props: dict, kinds: dict[str, Kind]) -> set[str]:
+    """What a call needs when its spec marks nothing required (a removal without the item to remove, a
+    search without its terms): the id of what it acts on, the terms of a search, a quantity added."""
+    ids = [n for n in props if kinds[n].name == "id" and not protocol_header(n)]
+    own = [n for n in ids if set(words(n)) & set(words(tool.entity)) or kinds[n].entity in words(tool.entity)]
+    out = set((own or ids)[:1]) if tool.op != "search" else set()
+    if tool.op == "search":
+        out |= set([n for n in props if kinds[n].name == "query"][:1])
+    if tool.op in ("create", "update"):
+        out |= set([n for n in props if kinds[n].name == "count" and set(words(n)) & {"quantity", "qty"}][:1])
+    return out
+
+
 def _downstream(calls: list[Call], call_id: str) -> set[str]:
     """The calls that read, directly or not, the output of `call_id`."""
     out: set[str] = set()
@@ -983,6 +1037,17 @@ def _order_spans(call: Call, kinds: dict[str, Kind], world: World, rng: random.R
                 s.said = say(s.value, kinds[sname].name, world.today, rng)
         except (TypeError, ValueError):
             continue
+
+
+def _later(text: str, start: str, days: int) -> str:
+    """`text` moved to `days` after `start`, in its own form (a date, or a datetime with its offset)."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(start[:10]) + dt.timedelta(days=days)
+    except ValueError:
+        return text
+    return day.isoformat() + text[10:]
 
 
 def _fits_schema(value: Any, schema: dict) -> bool:

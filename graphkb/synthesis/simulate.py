@@ -27,6 +27,10 @@ MAX_DEPTH = 6
 CANCELLED = ("cancelled", "canceled", "void", "voided", "inactive", "closed", "refunded", "deleted")
 
 
+# What a traveller books or visits at the destination.
+STAYS = {"hotel", "stay", "accommodation", "lodging", "tour", "attraction"}
+
+
 @dataclass
 class ToolInfo:
     """What the simulator needs of a tool."""
@@ -272,6 +276,9 @@ class Simulator:
 
     def _place_role(self, ctx: CallContext) -> str:
         """Whether the call is about the trip's destination (its city, airport or coordinates)."""
+        if set(words(ctx.tool.entity)) & STAYS and not any(isinstance(v, str) and v == self.w.home.city
+                                                             for v in ctx.args.values()):
+            return "destination"  # a hotel or tour is where a trip goes, when no argument says otherwise
         if self.w._away is None:
             return ""
         away = self.w.away

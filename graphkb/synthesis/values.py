@@ -20,7 +20,7 @@ import rstr
 from ..texts import words
 from .fields import Kind, classify, example_of
 from .schemas import unescaped
-from .world import Person, World, common_words
+from .world import Person, World, ascii_slug, common_words
 
 # Price levels (low, high) in the user's currency, by what is priced.
 PRICE_LEVELS = {"flight": (60, 900), "fare": (60, 900), "ticket": (15, 250), "hotel": (70, 420), "room": (70, 420),
@@ -51,6 +51,13 @@ class Scope:
 NAMED_LIKE_PLACES = {"company", "organization", "business", "merchant", "vendor", "brand", "bank", "shop", "store",
                      "hotel", "property", "lodging", "accommodation", "hostel", "inn", "restaurant", "venue", "bar",
                      "cafe", "airport", "airline", "carrier", "city", "country"}
+
+
+# Things people name like identifiers (`billing-queue`, `team-design`), not like titles.
+TECHNICAL = {"queue", "bucket", "topic", "channel", "repository", "repo", "workspace", "cluster", "instance",
+             "database", "table", "index", "key", "webhook", "app", "application", "service", "environment", "policy",
+             "role", "pipeline", "job", "function", "deployment", "namespace", "branch", "subscription", "stream",
+             "dataset", "model", "project", "registry", "secret", "vault", "connection", "integration", "endpoint"}
 
 
 class Values:
@@ -450,6 +457,7 @@ class Values:
         return self.rng.choice(nouns)
 
     def title(self, entity: str, scope: Scope) -> str:
+        """A title or name for a thing of `entity`, as its owner would give it."""
         rng, w = self.rng, self.w
         nouns, adjectives = common_words()
         noun, adj = rng.choice(nouns), rng.choice(adjectives)
@@ -471,9 +479,14 @@ class Values:
             return rng.choice([f"{noun.capitalize()} plan {w.today.year + 1}", f"Notes from the {noun} meeting",
                                f"{adj.capitalize()} {noun} proposal", f"{noun.capitalize()} budget",
                                f"Trip to {w.away.city}", f"{noun.capitalize()} checklist"])
-        return rng.choice([f"The {adj.capitalize()} {noun.capitalize()}", f"{adj.capitalize()} {noun.capitalize()}",
-                           f"{noun.capitalize()} of the {rng.choice(nouns).capitalize()}",
-                           f"A {adj.capitalize()} {noun.capitalize()}"])
+        head = entity.split()[-1] if entity and entity.split()[-1] not in ("item", "response", "result") else ""
+        if ws & TECHNICAL:  # a queue, bucket or channel is named like an identifier
+            return rng.choice([f"{noun}-{head}" if head else f"{noun}-{adj}", f"{adj}-{noun}", f"{noun}-{w.today.year}",
+                               f"team-{noun}", f"{noun}-prod", f"{ascii_slug(friend.first_name)}-{noun}"])
+        if head:  # a thing of its kind named for its topic: "Garden group", "Spring campaign"
+            return rng.choice([f"{noun.capitalize()} {head}", f"{noun.capitalize()} {head}", f"{friend.first_name}'s {head}",
+                               f"{w.in_window():%B} {head}"])
+        return rng.choice([f"{noun.capitalize()} notes", f"{noun.capitalize()} list", f"{adj.capitalize()} {noun}"])
 
     def label(self, entity: str, scope: Scope) -> str:
         """The name of a thing that is not a person: a hotel, a product, a calendar."""
