@@ -584,6 +584,32 @@ def validate_cmd(ctx, file: Path, max_lines: int) -> None:
         ctx.exit(1)
 
 
+@cli.command("merge")
+@click.argument("parts", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The merged dataset; the parts' rejects go to OUT.rejects.jsonl.")
+@click.option("--n", "n", type=click.IntRange(1, None), default=None,
+              help="Dialogues in the run (its generate --n); default: the highest index found, plus one.")
+@click.pass_context
+def merge_cmd(ctx, parts: tuple[Path, ...], out_path: Path, n: int | None) -> None:
+    """Merge the shard files of one run (generate --shard i/N) into one dataset, in dialogue order.
+
+    Every dialogue of the run must be in exactly one part (written, or rejected in the part's
+    .rejects.jsonl); otherwise each problem is printed, nothing is written, and the exit status is 1.
+    """
+    from .synthesis.merge import merge
+
+    report = merge(list(parts), out_path, n)
+    if report.problems:
+        for problem in report.problems:
+            err.print(f"[bold red]error:[/] {escape(problem)}", soft_wrap=True)
+        err.print(f"nothing written to {escape(str(out_path))}", soft_wrap=True)
+        ctx.exit(1)
+    click.echo(f"{report.written} dialogues and {report.rejected} rejects of run seed {report.seed} merged from "
+               f"{report.parts} parts into {out_path} (rejects: {report.rejects_out}); all {report.n} present once"
+               + (" (--n taken from the highest index)" if report.n_inferred else ""))
+
+
 @cli.command("convert")
 @click.argument("in_path", metavar="IN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--to", "to", type=click.Choice(["openai", "sharegpt", "chat", "hf"]), required=True,

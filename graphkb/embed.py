@@ -130,6 +130,9 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = max(1, os.cpu_count() or 1)
         options.log_severity_level = 3
+        # No spin-waiting between batches: during an ingest the parser, the writer and the graph
+        # server share these cores with the model, and spinning threads take CPU from them.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
@@ -219,24 +222,27 @@ class Embedder:
     def encoder(self):
         return get_encoder(self.home, self.backend)
 
-    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Vectors for `texts`, in order."""
-        if not texts:
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None] | None = None,
+              also: Sequence[str] = ()) -> np.ndarray:
+        """Vectors for `texts`, in order. `also`: texts to compute and cache in the same pass (sorted by
+        length together with `texts`, so batches pad less), without returning their vectors."""
+        if not texts and not also:
             return np.zeros((0, DIM), dtype=np.float32)
-        vectors = self._vectors(texts, progress, keep=True)
-        return np.stack([vectors[t] for t in texts])
+        vectors = self._vectors([*texts, *also], progress, keep=set(texts))
+        return np.stack([vectors[t] for t in texts]) if texts else np.zeros((0, DIM), dtype=np.float32)
 
     def ensure(self, texts: Sequence[str], progress: Callable[[int], None] | None = None) -> None:
         """Compute and cache what is missing, keeping nothing in memory."""
-        self._vectors(texts, progress, keep=False)
+        self._vectors(texts, progress, keep=set())
 
-    def _vectors(self, texts: Sequence[str], progress, keep: bool) -> dict[str, np.ndarray]:
+    def _vectors(self, texts: Sequence[str], progress, keep: set[str]) -> dict[str, np.ndarray]:
+        """Vectors of the texts in `keep`; the others are only computed and cached when missing."""
         distinct = list(dict.fromkeys(texts))
         keys = [_key(self.backend, t) for t in distinct]
         known = self.cache.get_many(keys) if self.cache else {}
         missing = [i for i, k in enumerate(keys) if k not in known]
         self.cached += len(distinct) - len(missing)
-        vectors = {distinct[i]: known[k] for i, k in enumerate(keys) if k in known} if keep else {}
+        vectors = {distinct[i]: known[k] for i, k in enumerate(keys) if k in known and distinct[i] in keep}
         missing.sort(key=lambda i: len(distinct[i]))  # similar lengths per batch: little padding
         chunk = self.batch_size * 16
         for start in range(0, len(missing), chunk):
@@ -248,7 +254,7 @@ class Embedder:
             if self.cache:
                 self.cache.put_many([(keys[i], v) for i, v in zip(part, new)])
             if keep:
-                vectors.update((distinct[i], v) for i, v in zip(part, new))
+                vectors.update((distinct[i], v) for i, v in zip(part, new) if distinct[i] in keep)
             if progress:
                 progress(len(part))
         return vectors

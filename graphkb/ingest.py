@@ -8,8 +8,11 @@ only once all of it is written, so an interrupted ingest is redone, never taken 
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -23,6 +26,8 @@ from .texts import field_leaf, field_text, param_text, tool_text
 
 CHUNK_TOOLS = 3000  # tools parsed before a chunk is embedded and written
 CHUNK_SPECS = 200
+PARSED_AHEAD = 2  # chunks parsed ahead of the embedder
+WRITES_BEHIND = 2  # chunks embedded and waiting for the writer
 
 
 @dataclass
@@ -94,6 +99,43 @@ def _chunks(specs: Iterator[Spec]) -> Iterator[list[Spec]]:
         yield chunk
 
 
+def _ahead(items: Iterator[list[Spec]], depth: int) -> Generator[list[Spec], None, None]:
+    """`items`, produced by a thread of its own up to `depth` ahead of the consumer. Closing the
+    generator stops the thread; an exception in it is raised here."""
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def offer(item) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not offer(item):
+                    return
+            offer(done)
+        except BaseException as e:  # handed to the consumer, which raises it
+            offer(e)
+
+    thread = threading.Thread(target=produce, name="graphkb-parser", daemon=True)
+    thread.start()
+    try:
+        while (item := box.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def ingest(store: GraphStore, embedder: Embedder, inputs: list[str], *, fmt: str = "auto",
            max_bytes: int = 100_000_000, progress: Callable[[int], None] | None = None,
            on_total: Callable[[int], None] | None = None) -> IngestReport:
@@ -105,18 +147,24 @@ def ingest(store: GraphStore, embedder: Embedder, inputs: list[str], *, fmt: str
     if on_total:
         on_total(len(sources))
     advance = progress or (lambda n: None)
-    # One writer thread: chunk N is written while chunk N+1 is parsed and embedded.
+    # Three stages overlap: a parser thread keeps PARSED_AHEAD chunks ready, this thread embeds them
+    # (the model releases the GIL), and a writer thread writes them; the embedder waits for the writer
+    # only when WRITES_BEHIND chunks are waiting to be written.
+    parsed = _ahead(_chunks(_parse_all(sources, fmt, max_bytes, report, advance)), PARSED_AHEAD)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphkb-writer") as writer:
-        pending: Future | None = None
-        for chunk in _chunks(_parse_all(sources, fmt, max_bytes, report, advance)):
-            if pending is not None and pending.done():
-                pending.result()  # a failed write stops the run now, not after the next chunk
-            prepared = _prepare_chunk(store, embedder, chunk, report)
-            if pending is not None:
-                pending.result()
-            pending = writer.submit(_write_chunk, store, prepared, report, len(chunk), advance)
-        if pending is not None:
-            pending.result()
+        pending: deque[Future] = deque()
+        try:
+            for chunk in parsed:
+                while pending and pending[0].done():
+                    pending.popleft().result()  # a failed write stops the run now, not chunks later
+                prepared = _prepare_chunk(store, embedder, chunk, report)
+                while len(pending) >= WRITES_BEHIND:
+                    pending.popleft().result()
+                pending.append(writer.submit(_write_chunk, store, prepared, report, len(chunk), advance))
+            while pending:
+                pending.popleft().result()
+        finally:
+            parsed.close()
     report.seconds = time.perf_counter() - t0
     report.texts_embedded = embedder.computed
     report.texts_cached = embedder.cached
@@ -167,9 +215,10 @@ def _prepare_chunk(store: GraphStore, embedder: Embedder, chunk: list[Spec], rep
             if spec.uid in previous:
                 member_rows.append({"uid": uid, "params": puids, "fields": fuids})
 
-    # Parameter and field vectors stay in the cache (edge inference reads them); tools carry theirs.
-    embedder.ensure([r["props"]["text"] for rows in (param_rows, field_rows) for r in rows])
-    vectors = embedder.embed([r["props"]["text"] for r in tool_rows])
+    # One pass over all texts of the chunk, sorted by length together: tools carry their vectors,
+    # parameter and field vectors stay in the cache (edge inference reads them).
+    vectors = embedder.embed([r["props"]["text"] for r in tool_rows],
+                             also=[r["props"]["text"] for rows in (param_rows, field_rows) for r in rows])
     for row, vector in zip(tool_rows, vectors):
         row["props"]["embedding"] = vector.tolist()
     return _Prepared(changed, previous, tool_rows, param_rows, field_rows, member_rows)

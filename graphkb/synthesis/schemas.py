@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 _FORMATS = FormatChecker()
@@ -33,10 +33,26 @@ def _validator_for(key: str) -> Draft202012Validator | None:
     """Validators by schema text: checking a schema costs far more than using it."""
     schema = _satisfiable(json.loads(key))
     try:
-        Draft202012Validator.check_schema(schema)
+        (Draft202012Validator if _uses_2020_12(schema) else Draft7Validator).check_schema(schema)
     except SchemaError:
         return None
     return Draft202012Validator(schema, format_checker=_FORMATS)
+
+
+# What only the 2020-12 meta-schema judges. Draft 7's meta-schema checks everything else the same way
+# about 5x faster (2020-12's resolves $dynamicRef at every level), and specs' schemas rarely go further.
+_NEWER = frozenset({"$defs", "prefixItems", "$dynamicRef", "$dynamicAnchor", "$anchor", "$vocabulary",
+                    "unevaluatedProperties", "unevaluatedItems", "dependentSchemas", "dependentRequired",
+                    "minContains", "maxContains"})
+
+
+def _uses_2020_12(node: Any) -> bool:
+    if isinstance(node, dict):
+        return bool(_NEWER.intersection(node)) or isinstance(node.get("items"), list) \
+            or any(_uses_2020_12(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_uses_2020_12(v) for v in node)
+    return False
 
 
 def unescaped(pattern: str) -> str:
