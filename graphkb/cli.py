@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -350,22 +349,20 @@ def sample_cmd(n, strategy, min_tools, max_tools, seed, source, tag, tools, max_
 
     Each line: {strategy, tools: [names in call order], edges: [field-level edges joining them]}.
     """
-    from .sample import Sampler, connected_share
+    from .sample import Sampler, connected_share, shortfall
 
     options = build_sample_options(n, strategy, min_tools, max_tools, seed, source, tag, tools, max_repeats, query_file)
     settings = load_settings()
     t0 = time.monotonic()
     with GraphStore.open(settings) as store, err.status("sampling…"):
-        samples = Sampler(store, options).run()
+        sampler = Sampler(store, options)
+        samples = sampler.run()
     with click.open_file(out_path, "w", encoding="utf-8", atomic=out_path != "-") as out:
         for s in samples:
             out.write(json.dumps(s.record(), ensure_ascii=False) + "\n")
-    if len(samples) < n:
-        distinct = len({frozenset(s.tool_uids) for s in samples})
-        more = f"--max-repeats {math.ceil(n / max(1, distinct))}"
-        err.print(f"[yellow]only {len(samples)} samples of {n}: the sampler found {distinct} distinct tool combinations "
-                  f"under these limits, each used at most {max_repeats} time{'s' if max_repeats > 1 else ''} "
-                  f"(--max-repeats); {more} lets combinations recur up to that often[/]", soft_wrap=True)
+    short = shortfall(sampler, samples)
+    if short:
+        err.print(f"[yellow]{escape(short)}[/]", soft_wrap=True)
     flow = ("independent calls by design" if options.strategy == "parallel" and not query_file
             else f"{100 * connected_share(samples):.0f}% of consecutive pairs joined by data flow")
     err.print(f"{len(samples)} samples ({options.strategy if not query_file else escape(query_file.name)}) in "
