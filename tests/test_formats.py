@@ -147,7 +147,7 @@ def test_a_pretty_printed_json_array_is_named_as_such(shapes, tmp_path):
         for command in (["validate", str(path)], ["report", str(path), "--no-graph", "--no-coherence"]):
             result = CliRunner().invoke(cli, command)
             assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
-            assert f"error: {path}" in result.output and "JSON array" in result.output and "jq -c" in result.output
+            assert f"error: {path}: one JSON array of 3 items, not JSON lines" in result.output and "jq -c" in result.output
 
 
 def test_broken_lines_count_as_failing_dialogues(shapes, tmp_path):

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import GraphkbError
-from .formats import read_lines, to_chat
+from .formats import read_convertible, to_chat
 
 
 def _records(source: Path):
-    for _, record, _ in read_lines(source):
+    for _, record, _ in read_convertible(source):  # what is no dialogue is left out (convert names it)
         if record is not None:
             chat = to_chat(record)
             yield {"id": str(chat.get("id") or ""), "tools": chat.get("tools") or [],
