@@ -182,6 +182,8 @@ def test_hf_dataset_with_card(demo_graph, shapes, tmp_path):
     assert card.startswith("---\n") and "tool-calling" in card
     assert f"{len(chat)} synthetic multi-turn dialogues" in card and "| dialogues passing validation | 100.0% |" in card
     assert "graphkb convert sharegpt.jsonl --to hf" in card and "offline" in card
+    assert "Tool outputs come from graphkb's simulated world, never from a model" in card
+    assert "wrote the language and the tool outputs" not in card
 
     generated = tmp_path / "gen"
     result = CliRunner().invoke(cli, ["generate", "--n", "5", "--out", str(tmp_path / "g.jsonl"), "--seed", "4",

@@ -46,7 +46,8 @@ def load_chat_model(spec: str, timeout: float = 120.0):
         try:
             from langchain_openai import ChatOpenAI
         except ImportError:
-            raise GraphkbError("--llm openai:... needs the optional extra: pip install 'graphkb[openai]'") from None
+            raise GraphkbError('--llm openai:... needs the optional extra: pip install -e ".[openai]" '
+                               "in the graphkb checkout") from None
         if not os.environ.get("OPENAI_API_KEY"):
             raise GraphkbError(f"--llm {spec} needs OPENAI_API_KEY in the environment "
                                "(any non-empty value for a local server given by OPENAI_BASE_URL)")
