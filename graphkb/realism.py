@@ -27,7 +27,7 @@ from typing import Any
 
 from .specs.semantics import infer_semantics, singular
 from .synthesis.fields import classify
-from .texts import name_key, words
+from .texts import CONTAINERS, name_key, words
 
 _WORD = re.compile(r"[a-z0-9']+")
 _ID_WORDS = {"id", "uuid", "guid"}
@@ -186,9 +186,22 @@ def _agrees(arg: Any, out: Any) -> bool:
     return False
 
 
+# Keys that every kind of object has: in a part of the result (an identity document's `type`) they
+# describe that part, not what the call asked for.
+_GENERIC_KEYS = {"type", "status", "name", "kind", "category", "code", "description", "value", "title", "state", "id"}
+
+
+def _top_level(path: str) -> bool:
+    """The result itself, its list's items, or either under wrappers like `data`."""
+    parts = [p for p in path.replace("[]", "").split(".") if p]
+    return len(parts) <= 1 or all(p in CONTAINERS for p in parts[:-1])
+
+
 def output_contradicts_call(record: dict) -> list[str]:
-    """Output fields named like an argument of their call that carry another value."""
+    """Output fields named like an argument of their call that carry another value; not generic keys
+    of a part of the result, nor the new id a create returns under the name of the id it was given."""
     problems = []
+    ops = _ops(record)
     for name, args, output in _calls(record):
         if _failed(output) or not args:
             continue
@@ -203,6 +216,11 @@ def output_contradicts_call(record: dict) -> list[str]:
                     continue
                 if path and words(key) == ["id"] or (path, key) in identities:
                     continue  # a result's own id (bare, or different in every item of its list), not the call's
+                top = not path or ops.get(name) in ("search", "list") and _top_level(path)
+                if not top and name_key(words(key)) in _GENERIC_KEYS:
+                    continue
+                if not path and words(key) == ["id"] and ops.get(name) == "create":
+                    continue  # POST /entities/{id}/documents: the document made has an id of its own
                 if not _agrees(arg, value):
                     problems.append(f"{name}: {key}={value!r} in the output, {arg!r} in the call")
     return problems

@@ -90,3 +90,18 @@ def second_turn() -> dict:
     d = dialogue(SEARCH, user="Flights from Lisbon?")
     d["messages"] += [{"role": "user", "content": "Thanks!"}, {"role": "assistant", "content": "You're welcome."}]
     return d
+
+
+def test_parts_of_a_result_and_new_ids_are_no_contradiction():
+    # a booking's passenger document has a `type` of its own; the booking made has an id of its own
+    booked = ("bookFlight", {"id": "FL-1001", "type": "economy"},
+              {"id": "BK-77", "type": "economy", "passenger": {"document": {"type": "passport"}}})
+    assert output_contradicts_call(dialogue(booked)) == []
+    # but the thing itself may not contradict the call, nor may a specific field anywhere in it
+    wrong = ("bookFlight", {"id": "FL-1001", "type": "economy", "seat_class": "economy"},
+             {"id": "BK-77", "type": "business", "passenger": {"seat_class": "first"}})
+    problems = output_contradicts_call(dialogue(wrong))
+    assert any("type='business'" in p for p in problems) and any("seat_class='first'" in p for p in problems)
+    # a read's own id is the one asked for
+    read = ("getFlight", {"id": "FL-1001"}, {"id": "FL-2002", "airline": "TAP"})
+    assert output_contradicts_call(dialogue(read))

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..specs.semantics import VERB_OPS
 from ..texts import humanize, words
-from .fields import Kind, classify
+from .fields import Kind, classify, parent_entity
 from .plan import Call, Choice, Plan, ToolDef, Turn
 from .simulate import arg_kinds, value_at
 
@@ -144,7 +144,7 @@ def field_label(key: str) -> str:
     return " ".join(w.upper() if w in ACRONYMS else w for w in ws)
 
 
-REASON_SHARE = {"chatty": 0.35, "polite": 0.2, "terse": 0.05}
+REASON_SHARE = {"chatty": 0.2, "polite": 0.1, "terse": 0.0}
 
 
 def _spoken_object(value: Any) -> str:
@@ -203,6 +203,8 @@ def shown(key: str, value: Any, currency: str, today: dt.date | None = None, ent
     if unit and isinstance(value, (int, float)):
         return f"{value}{unit}" if unit in ("%", "°C", "°F") else f"{value} {unit}"
     if isinstance(value, list):
+        if value and all(isinstance(v, str) and re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", v) for v in value):
+            value = sorted(value, key=lambda v: tuple(int(x) for x in v.split(":")))  # times in the order of the day
         return ", ".join(shown(key, v, currency, today, entity) for v in value[:4])
     return str(value)
 
@@ -863,7 +865,7 @@ class Speaker:
 
     def afterthought(self) -> str:
         """Now and then, what the user will do with what was done: " I'll let Ana know." """
-        if self.rng.random() < 0.5:
+        if self.rng.random() < 0.75:
             return ""
         done = [c for c in self.plan.calls if c.op in ("create", "update", "delete", "cancel") and not c.failure]
         friend = self.plan.world.get("friend") or "everyone"
@@ -884,10 +886,10 @@ class Speaker:
         if turn.kind == "chitchat":
             thanks = self.pick("Thanks", "Thank you", "Great, thanks", "Perfect, thank you", "Brilliant, thanks",
                                "Cheers", "Lovely, thanks", "Thanks a lot", "Awesome, thank you", "Many thanks")
-            rest = self.pick("", "", " - that's all I needed", ", that sorts it", ", I'm all set",
+            rest = self.pick("", "", "", "", " - that's all I needed", ", that sorts it", ", I'm all set",
                              ", that's everything for now", " for your help", ", you've been a big help",
                              ", that's exactly what I wanted", ", nothing else for now")
-            tail = self.pick("", "", "", " Have a good one.", " Bye!", " Talk soon.", " Have a nice day.")
+            tail = self.pick("", "", "", "", "", " Have a good one.", " Bye!", " Talk soon.", " Have a nice day.")
             return f"{thanks}{rest}{self.pick('!', '.')}{self.afterthought()}{tail}"
         if turn.kind == "unserved":
             return self.pick(f"Can you also {turn.intent}?", f"One more thing: could you {turn.intent}?",
@@ -896,7 +898,8 @@ class Speaker:
             field = (turn.asks or "").split(".")[-1].replace("[]", "")
             label = humanize(field)
             return self.pick(f"What's the {label}?", f"And the {label}?", f"Quick question, what is the {label}?",
-                             f"Can you tell me the {label}?", f"What {label} does it have?")
+                             f"Can you tell me the {label}?", f"What {label} does it have?", f"How about the {label}?",
+                             f"Does it say the {label}?", f"Hang on, what's its {label}?", f"{label}?".capitalize())
         if turn.kind == "clarify":
             return self.answer(turn.gives)
         if turn.kind == "retry":
@@ -937,7 +940,7 @@ class Speaker:
     # ---- assistant -------------------------------------------------------------------------------------
     def preface(self, cids: list[str], retry: bool = False) -> str | None:
         """What the assistant says as it calls a tool (often nothing)."""
-        if retry or self.rng.random() < 0.55:
+        if retry or self.rng.random() < 0.8:  # people who help mostly just do it
             return None
         cid = cids[0]
         op = self.call(cid).op
@@ -952,7 +955,7 @@ class Speaker:
                              "Give me a second.", "Right away.")
         if op in ("cancel", "delete"):
             return self.pick(f"Okay, I'll {op} it.", "Sure.")
-        return self.pick("Sure.", "One moment.", "Let me work that out.")
+        return self.pick("Sure.", "One moment.", "Okay.")
 
     def retry_note(self, cid: str) -> str:
         failure = self.call(cid).failure
@@ -983,8 +986,8 @@ class Speaker:
     def assistant(self, turn: Turn, next_turn: Turn | None) -> str:
         if turn.kind == "chitchat":
             name = ""  # only a name the user said is theirs could be used here; they rarely say so
-            return self.pick(f"You're welcome{name}! Have a good day.", f"Glad I could help{name}.",
-                             "Anytime. Let me know if anything else comes up.", "Happy to help. Take care!")
+            return self.pick(f"You're welcome{name}!", f"Glad I could help{name}.", "Any time.", "No problem!",
+                             "Glad that's sorted.", "You're welcome. Have a good day!", "Happy to help.")
         if turn.kind == "unserved":
             offers = _join([self.offer(self.tools[fn]) for fn in self.plan.tools[:2] if fn in self.tools])
             what = _yours(turn.intent)
@@ -1014,7 +1017,8 @@ class Speaker:
         shown_here = {cid for step in turn.steps for cid in step}
         if next_turn is not None and next_turn.kind == "choose" and not turn.fails and \
                 any(c.by == "user" and c.call in shown_here for c in next_turn.choices):
-            text += " " + self.pick("Which one would you like?", "Which one should I go with?",
+            text += " " + self.pick("Which one would you like?", "Which one should I go with?", "Which sounds best?",
+                                    "Any of these catch your eye?", "Want one of these?", "",
                                     "Do any of these work for you?", "Let me know which you prefer.")
         return text.strip() or "Done."
 
@@ -1045,6 +1049,8 @@ class Speaker:
         if kind.name == "count":
             if kind.entity in ("quantity", "qty", "number", "count", "total", "units", "items", ""):
                 return self.pick("How many would you like?", "Sure. How many?")
+            if kind.entity in ("party", "people", "persons", "guests", "adults", "travelers", "travellers", "size"):
+                return self.pick("How many people?", "Sure. How many of you will there be?", "For how many people?")
             return self.pick(f"How many {kind.entity}?", f"Sure. How many {kind.entity} should I put down?")
         if kind.name == "iata":
             return self.pick("Which airport are you flying from?" if kind.role == "origin" else
@@ -1062,7 +1068,26 @@ class Speaker:
                          f"Happy to. I just need the {label}.")
 
     def summary(self, cid: str, turn: Turn) -> str:
-        """A call's result in prose, by what matters to the goal."""
+        """A call's result in prose, and the items the user picks from next when it is no search."""
+        return " ".join(p for p in (self._summary(cid, turn), self._listing(cid)) if p)
+
+    def _listing(self, cid: str) -> str:
+        """The items of a read the user chooses from next (an order's items): what there is to choose."""
+        call = self.call(cid)
+        choice = next((c for t in self.plan.turns for c in t.choices if c.call == cid and c.by == "user"
+                       and c.count > 1), None)
+        if choice is None or call.op in ("search", "list"):
+            return ""
+        items = value_at(call.output, choice.path) if choice.path else call.output
+        if not isinstance(items, list) or not items:
+            return ""
+        noun = parent_entity(choice.path.split(".")[-1], call.entity) if choice.path else call.entity
+        shown_items = [self._item(x, noun) for x in items[:5]]
+        many = plural(humanize(noun))
+        return self.pick(f"It has {len(items)} {many}: {_join(shown_items)}.",
+                         f"There are {len(items)} {many} on it: {_join(shown_items)}.")
+
+    def _summary(self, cid: str, turn: Turn) -> str:
         call = self.call(cid)
         out = call.output
         noun = self.noun(cid)
@@ -1116,7 +1141,7 @@ class Speaker:
                            if classify(k, {"type": "number"}).name == "money" and isinstance(v, (int, float))), "")
             return self.pick(f"Your {noun} is {'cancelled' if op == 'cancel' else 'deleted'}.{refund}",
                              f"Done, I've {'cancelled' if op == 'cancel' else 'deleted'} the {noun}.{refund}")
-        return self._fields(out, ent, lead=self.pick("Here's the result:", "Done:", ""))
+        return self._fields(out, ent, lead=self.pick("", "", "Done."))
 
     def describe(self, out: Any, entity: str, noun: str) -> str:
         """One thing in a sentence: "iPhone 13 costs €89 and is rated 4.6, with 2 left in stock." """
@@ -1251,6 +1276,12 @@ class Speaker:
         order = sorted((k for k in fields if k != status), key=lambda k: {"money": 0, "rating": 1, "datetime": 2,
                         "date": 2, "time": 2}.get(classify(k.split(".")[-1], {"type": _type(fields[k])}).name, 3))
         parts = []
+        point = [v for k, v in _flat(out).items() if isinstance(v, (int, float)) and not isinstance(v, bool)
+                 and classify(k.split(".")[-1], {"type": "number"}).name in ("latitude", "longitude")
+                 and json.dumps(v) not in said]
+        if len(point) == 2:  # a place found: where it is, the one thing a geocode is for
+            parts.append(self.pick(f"the coordinates are {point[0]}, {point[1]}", f"it's at {point[0]}, {point[1]}"))
+            limit -= 1
         for i, k in enumerate(order[: limit - (1 if status else 0)]):
             value = shown(k.split(".")[-1], fields[k], currency, self.today, entity)
             if isinstance(fields[k], str) and re.fullmatch(r"[A-Z][A-Z0-9]*(_[A-Z0-9]+)+", fields[k]):

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from ..texts import name_key, words
+from ..texts import CONTAINERS, name_key, words
 from .fields import Kind, classify, compatible, parent_entity, protocol_header, schema_at
 from .grounding import say
 from .schemas import is_valid
@@ -258,7 +258,7 @@ def sayable(kind: Kind, name: str) -> bool:
 class Planner:
     """Builds a plan from a sampled tool combination; deterministic for a random generator."""
 
-    def __init__(self, clarify_rate: float = 0.3, unserved_rate: float = 0.06, chitchat_rate: float = 0.45,
+    def __init__(self, clarify_rate: float = 0.3, unserved_rate: float = 0.03, chitchat_rate: float = 0.3,
                  optional_rate: float = 0.3, unlinked_rate: float = 0.15, question_rate: float = 0.2,
                  correct_rate: float = 0.06, failure_rates: dict[str, float] | None = None,
                  wire_data_flow: bool = True, user_choice_rate: float = 0.65):
@@ -489,6 +489,12 @@ class Planner:
             tool = by_fn[call.tool]
             kinds = arg_kinds(tool.info())
             for name, arg in list(call.args.items()):
+                schema = (tool.parameters.get("properties") or {}).get(name)
+                if arg.source == "user" and _holds_unknown_id(schema, name, tool.entity):
+                    if name in set(tool.parameters.get("required") or []):
+                        raise Unplannable(f"{call.tool}.{name}: holds an identifier the user would not know")
+                    del call.args[name]
+                    continue
                 if arg.source != "user" or sayable(kinds[name], name) or in_context(kinds[name], name):
                     continue
                 required = name in set(tool.parameters.get("required") or [])
@@ -656,7 +662,8 @@ class Planner:
         items = value_at(source.output, list_path) if list_path else source.output
         if not isinstance(items, list) or count < 1:
             return None
-        if source.op in ("read", "create", "update", "delete") and count > 1:
+        if count > 1 and source.op not in ("search", "list") and not _is_collection(source.output, list_path) \
+                and not set(words(list_path.split(".")[-1])) & set(words(source.entity)):
             return None  # a list inside one entity (a contact's addresses): its first, not the user's decision
         by: Literal["user", "assistant"] = "user" if rng.random() < self.user_choice_rate else "assistant"
         if count == 1:
@@ -888,6 +895,38 @@ class Planner:
 PLUMBING = {"sort", "order", "format", "fields", "include", "expand", "callback", "pretty", "limit", "offset", "page",
             "per", "cursor", "fields", "view", "embed", "projection", "alt", "prettyprint", "quota", "key", "trace",
             "upload", "protocol", "xgafv", "oauth", "raw", "debug", "verbose", "mask", "etag", "async"}
+
+
+def _holds_unknown_id(schema: Any, name: str, entity: str, depth: int = 0) -> bool:
+    """Whether an object the user would give (a room with its `rateId`) needs an identifier nobody says."""
+    if not isinstance(schema, dict) or depth > 3:
+        return False
+    if schema.get("type") == "array" or isinstance(schema.get("items"), dict):
+        return _holds_unknown_id(schema.get("items"), name, entity, depth + 1)
+    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else None
+    if props is None:
+        return False
+    for key in schema.get("required") or []:
+        sub = props.get(key) if isinstance(props.get(key), dict) else {}
+        kind = classify(key, sub, parent_entity(name, entity), entity)
+        if kind.name == "id" and not sayable(kind, key) or _holds_unknown_id(sub, key, entity, depth + 1):
+            return True
+    return False
+
+
+def _is_collection(output: Any, list_path: str) -> bool:
+    """Whether a list is what the output is a list of (a search's results, a cart's items: the only list
+    of objects at its top, under wrappers like `data`), not a part of one entity (a person's addresses)."""
+    parts = [p for p in list_path.split(".") if p]
+    node = output
+    for part in parts[:-1]:
+        if part not in CONTAINERS or not isinstance(node, dict):
+            return False
+        node = node.get(part)
+    if not parts or not isinstance(node, dict):
+        return True
+    lists = [k for k, v in node.items() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    return lists == [parts[-1]]
 
 
 def _implied_required(tool: ToolDef, props: dict, kinds: dict[str, Kind]) -> set[str]:
