@@ -591,6 +591,7 @@ def _replacing(path: Path):
     if str(path) == "-":
         yield sys.stdout
         return
+    path.parent.mkdir(parents=True, exist_ok=True)  # as generate's writer does
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as f:
