@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-import math
+import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -350,22 +352,20 @@ def sample_cmd(n, strategy, min_tools, max_tools, seed, source, tag, tools, max_
 
     Each line: {strategy, tools: [names in call order], edges: [field-level edges joining them]}.
     """
-    from .sample import Sampler, connected_share
+    from .sample import Sampler, connected_share, shortfall
 
     options = build_sample_options(n, strategy, min_tools, max_tools, seed, source, tag, tools, max_repeats, query_file)
     settings = load_settings()
     t0 = time.monotonic()
     with GraphStore.open(settings) as store, err.status("sampling…"):
-        samples = Sampler(store, options).run()
+        sampler = Sampler(store, options)
+        samples = sampler.run()
     with click.open_file(out_path, "w", encoding="utf-8", atomic=out_path != "-") as out:
         for s in samples:
             out.write(json.dumps(s.record(), ensure_ascii=False) + "\n")
-    if len(samples) < n:
-        distinct = len({frozenset(s.tool_uids) for s in samples})
-        more = f"--max-repeats {math.ceil(n / max(1, distinct))}"
-        err.print(f"[yellow]only {len(samples)} samples of {n}: the sampler found {distinct} distinct tool combinations "
-                  f"under these limits, each used at most {max_repeats} time{'s' if max_repeats > 1 else ''} "
-                  f"(--max-repeats); {more} lets combinations recur up to that often[/]", soft_wrap=True)
+    short = shortfall(sampler, samples)
+    if short:
+        err.print(f"[yellow]{escape(short)}[/]", soft_wrap=True)
     flow = ("independent calls by design" if options.strategy == "parallel" and not query_file
             else f"{100 * connected_share(samples):.0f}% of consecutive pairs joined by data flow")
     err.print(f"{len(samples)} samples ({options.strategy if not query_file else escape(query_file.name)}) in "
@@ -558,7 +558,7 @@ def validate_cmd(ctx, file: Path, max_lines: int) -> None:
     """Check a dataset in the openai, chat or sharegpt shape (ours or anyone's): format, schemas, grounding.
 
     One line per problem (`ID: kind: detail`), then a summary. Exit 1 when any dialogue fails, and
-    when the file is no dataset at all (empty, a JSON array, not JSON lines).
+    when the file is no dataset at all (empty, a JSON array, a sample file, not JSON lines, no line a dialogue).
     """
     from collections import Counter
 
@@ -610,6 +610,23 @@ def merge_cmd(ctx, parts: tuple[Path, ...], out_path: Path, n: int | None) -> No
                + (" (--n taken from the highest index)" if report.n_inferred else ""))
 
 
+@contextmanager
+def _replacing(path: Path):
+    """A file written beside `path` that replaces it only once written whole: an error on the way leaves
+    `path` as it was (click's atomic mode would replace it with what was written so far)."""
+    if str(path) == "-":
+        yield sys.stdout
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)  # as generate's writer does
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            yield f
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 @cli.command("convert")
 @click.argument("in_path", metavar="IN", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--to", "to", type=click.Choice(["openai", "sharegpt", "chat", "hf"]), required=True,
@@ -623,21 +640,36 @@ def convert_cmd(ctx, in_path: Path, to: str, out_path: Path) -> None:
     A line that is not a dialogue is reported with its line number and left out; the exit status
     is then 1.
     """
-    from .synthesis.formats import convert, read_lines
+    from .synthesis.formats import convert, read_convertible
 
-    if to == "hf":
-        next(read_lines(in_path), None)  # no dataset at all: say so before loading anything
-        write_hf(in_path, out_path, None, f"graphkb convert {in_path.name} --to hf")
-        return
-    written = skipped = 0
-    with click.open_file(str(out_path), "w", encoding="utf-8", atomic=True) as out:
-        for n, record, problem in read_lines(in_path):
+    def dialogues():  # a line that is no dialogue, or cannot be written as one, is named and left out
+        for n, record, problem in read_convertible(in_path):
             if record is None:
-                skipped += 1
+                left_out.append(n)
                 err.print(f"{escape(str(in_path))}: line {n}: {escape(problem or '')}", soft_wrap=True)
-                continue
+            else:
+                yield record
+
+    left_out: list[int] = []
+    if to == "hf":
+        for _ in dialogues():  # the lines left out are said before anything is loaded
+            pass
+        write_hf(in_path, out_path, None, f"graphkb convert {in_path.name} --to hf")
+        if left_out:
+            click.echo(f"{len(left_out)} lines left out")
+            ctx.exit(1)
+        return
+    written = 0
+    records = dialogues()
+    first = next(records, None)  # a file that is no dataset stops here, before OUT is touched
+    if first is None:
+        click.echo(f"0 dialogues converted; {len(left_out)} lines left out; {out_path} not written")
+        ctx.exit(1)
+    with _replacing(out_path) as out:
+        for record in itertools.chain([first], records):
             out.write(json.dumps(convert(record, to), ensure_ascii=False) + "\n")
             written += 1
+    skipped = len(left_out)
     click.echo(f"{written} dialogues converted to {to} in {out_path}" + (f"; {skipped} lines left out" if skipped else ""))
     if skipped:
         ctx.exit(1)

@@ -136,8 +136,10 @@ def validity(records: list[dict]) -> dict[str, float]:
                     if isinstance(c.get("function"), dict) and _is_json_object(c["function"].get("arguments")))
         schema_bad += sum(p.startswith("schema:") for p in problems)
         ungrounded += sum(p.startswith("grounding:") for p in problems)
-    return {"valid": valid / max(1, len(records)), "schema_valid_calls": 1 - schema_bad / max(1, calls),
-            "grounded_args": 1 - ungrounded / max(1, args)}
+    # a rate over nothing is unknown (n/a), never 100%
+    return {"valid": valid / len(records) if records else None,
+            "schema_valid_calls": 1 - schema_bad / calls if calls else None,
+            "grounded_args": 1 - ungrounded / args if args else None}
 
 
 def _is_json_object(text: Any) -> bool:

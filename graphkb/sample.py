@@ -19,6 +19,7 @@ from .graph.store import GraphStore
 
 STRATEGIES = ("chain", "dag", "walk", "parallel", "random")
 MAX_TOOLS = 6  # chain.cypher walks at most 5 hops
+MAX_ROUNDS = 30  # rounds of queries a run makes at most
 
 
 @dataclass
@@ -78,14 +79,15 @@ class Sampler:
     def run(self) -> list[Sample]:
         strategy = "query" if self.o.query_file else self.o.strategy
         samples: list[Sample] = []
-        rounds = 0
-        while len(samples) < self.o.n and rounds < 30:
-            rounds += 1
+        self.rounds, self.exhausted = 0, False  # why a run ends short: its rounds ran out, or a round found nothing new
+        while len(samples) < self.o.n and self.rounds < MAX_ROUNDS:
+            self.rounds += 1
             before = len(samples)
             want = self.o.n - len(samples)
             getattr(self, f"_round_{strategy}")(want, samples)
-            if len(samples) == before and rounds > 3:
-                break  # the graph cannot give more distinct samples under these limits
+            if len(samples) == before and self.rounds > 3:
+                self.exhausted = True  # the graph cannot give more distinct samples under these limits
+                break
         samples = samples[: self.o.n]
         self._attach_edges(samples)
         return samples
@@ -268,3 +270,35 @@ def connected_share(samples: list[Sample]) -> float:
             total += 1
             joined += (names[a], names[b]) in linked
     return joined / total if total else 0.0
+
+
+def shortfall(sampler: Sampler, samples: list[Sample]) -> str | None:
+    """Why a run gave fewer samples than asked, as it happened, and what allows more; None when it did not."""
+    o = sampler.o
+    if len(samples) >= o.n:
+        return None
+    uses = Counter(frozenset(s.tool_uids) for s in samples)
+    capped = sum(n >= o.max_repeats for n in uses.values())
+    times = f"{o.max_repeats} time{'s' if o.max_repeats > 1 else ''}"
+    if sampler.exhausted:
+        why = f"round {sampler.rounds} of queries added no sample, so the sampler stopped"
+    else:
+        why = f"the sampler stops after {MAX_ROUNDS} rounds of queries"
+        if o.strategy in ("chain", "dag") and not o.query_file:
+            starts = len(sampler._pool("out_degree")) if o.strategy == "chain" else len(
+                [s for s in sampler.all_seeds if s["in_degree"] >= 2 or s["out_degree"] >= 2])
+            why += f", and a round keeps at most one combination per start tool ({starts} tools can start one here)"
+    found = (f"the {len(samples)} samples use {len(uses)} distinct tool combinations, "
+             + (f"all {capped}" if capped == len(uses) else f"{capped}" if capped else "none")
+             + f" of them used the {times} --max-repeats allows")
+    enough = -(-o.n // max(1, len(uses)))  # the repeats that would let the combinations found fill --n
+    if sampler.exhausted and capped and enough > o.max_repeats:
+        advice = f"--max-repeats {enough} lets combinations recur up to that often"
+    elif sampler.exhausted and capped:
+        advice = "a higher --max-repeats lets those recur"
+    elif sampler.exhausted:
+        advice = "--min-tools, --max-tools and the filters bound what the graph can give"
+    else:  # the rounds ran out while samples were still coming
+        advice = ("a higher --max-repeats lets those recur, and " if capped else "") + \
+            "sampling again with another --seed gives other samples"
+    return f"only {len(samples)} samples of {o.n}: {why}; {found}; {advice}"

@@ -1,7 +1,8 @@
 """`--format chat` output renders through chat templates as trainers use them: transformers'
 `apply_chat_template` with small templates of our own that behave like the common tool-calling
 families (arguments through `tojson`, arguments walked with `items`, `content` read without a guard,
-one call per turn). The OpenAI wire shape shows the problems that the chat shape avoids."""
+one call per turn), and the older family that joins arguments as text, which takes the OpenAI wire
+shape with content "". The OpenAI wire shape shows the problems that the chat shape avoids."""
 
 from __future__ import annotations
 
@@ -118,3 +119,46 @@ def test_one_call_per_turn(tokenizer, chat_records):
     for r in several:  # parallel calls are a property such a model cannot learn: the template refuses them
         with pytest.raises(Exception, match="one tool call per turn"):
             render(tokenizer, "one_call", r)
+
+
+def test_templates_that_join_arguments_as_text_take_the_openai_shape(tokenizer, chat_records, tmp_path):
+    """Older variants of some templates join `arguments` to their text as a string: the chat shape's
+    objects fail there, and the openai shape with content "" (the README's jq filter) renders the
+    wire text as it is, unescaped."""
+    import shutil
+    import subprocess
+
+    with pytest.raises(Exception, match="concatenate"):
+        render(tokenizer, "args_joined", chat_records[0])
+    wire = [convert(r, "openai") for r in chat_records]
+    with pytest.raises(Exception, match="content"):  # content: null is dropped, then read
+        render(tokenizer, "args_joined", next(r for r in wire if any(m.get("tool_calls") for m in r["messages"])))
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    jq_filter = re.search(r"jq -c '(\.messages \|= map\(if \.content == null[^']*)'", readme).group(1)
+    if shutil.which("jq"):  # the README's own command
+        source = tmp_path / "dialogues.jsonl"
+        source.write_text("".join(json.dumps(r) + "\n" for r in wire))
+        done = subprocess.run(["jq", "-c", jq_filter, str(source)], capture_output=True, text=True, check=True)
+        fixed = [json.loads(line) for line in done.stdout.splitlines()]
+    else:  # what that filter does
+        fixed = copy.deepcopy(wire)
+        for r in fixed:
+            for m in r["messages"]:
+                m["content"] = "" if m.get("content") is None else m["content"]
+    assert len(fixed) == len(wire)
+    for r in fixed:
+        text = render(tokenizer, "args_joined", r)
+        joined = re.findall(r"<\|sep\|>(.*?)<\|end\|>", text)
+        assert joined == [c["function"]["arguments"] for m in r["messages"] for c in m.get("tool_calls") or []]
+        assert all(isinstance(json.loads(a), dict) for a in joined) and '\\"' not in "".join(joined)
+
+
+def test_readme_says_which_shape_each_checked_template_takes():
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme[readme.index("### Output shapes"):readme.index("Which to use:")]
+    assert "the chat shape is the one to use for all eight" in section
+    for name in ("hermes", "llama3.1_json", "llama4_json", "mistral3", "qwen3coder", "deepseekr1", "deepseekv31",
+                 "granite"):
+        assert name in section
+    assert "renders no tool calls" not in section  # granite renders them, with tojson
+    assert "llama3.1_json refuses parallel calls" in section and "join `arguments` to their text" in section

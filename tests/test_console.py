@@ -16,7 +16,20 @@ def test_install_hint_keeps_its_brackets(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "langchain_openai", None)  # as if the extra were not installed
     result = CliRunner().invoke(cli, ["edges", "--verify-llm", "openai:gpt-4o-mini"])
     assert result.exit_code == 1
-    assert "pip install 'graphkb[openai]'" in result.output, result.output
+    # the checkout's extra: `graphkb` on the package index is another project
+    assert 'pip install -e ".[openai]" in the graphkb checkout' in result.output, result.output
+    assert "'graphkb[" not in result.output
+
+
+def test_hf_install_hint_names_the_checkouts_extra(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "datasets", None)  # as if the extra were not installed
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps({"id": "a", "tools": [], "messages": [
+        {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}) + "\n")
+    result = CliRunner().invoke(cli, ["convert", str(path), "--to", "hf", "--out", str(tmp_path / "hf")])
+    assert result.exit_code == 1
+    assert result.output.strip() == ('error: writing a datasets dataset needs the optional extra: '
+                                     'pip install -e ".[hf]" in the graphkb checkout'), result.output
 
 
 def test_module_factory_spec_prints_as_given():

@@ -147,7 +147,7 @@ def test_a_pretty_printed_json_array_is_named_as_such(shapes, tmp_path):
         for command in (["validate", str(path)], ["report", str(path), "--no-graph", "--no-coherence"]):
             result = CliRunner().invoke(cli, command)
             assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
-            assert f"error: {path}" in result.output and "JSON array" in result.output and "jq -c" in result.output
+            assert f"error: {path}: one JSON array of 3 items, not JSON lines" in result.output and "jq -c" in result.output
 
 
 def test_broken_lines_count_as_failing_dialogues(shapes, tmp_path):
@@ -182,6 +182,8 @@ def test_hf_dataset_with_card(demo_graph, shapes, tmp_path):
     assert card.startswith("---\n") and "tool-calling" in card
     assert f"{len(chat)} synthetic multi-turn dialogues" in card and "| dialogues passing validation | 100.0% |" in card
     assert "graphkb convert sharegpt.jsonl --to hf" in card and "offline" in card
+    assert "Tool outputs come from graphkb's simulated world, never from a model" in card
+    assert "wrote the language and the tool outputs" not in card
 
     generated = tmp_path / "gen"
     result = CliRunner().invoke(cli, ["generate", "--n", "5", "--out", str(tmp_path / "g.jsonl"), "--seed", "4",

@@ -73,6 +73,7 @@ def test_a_model_that_goes_away_stops_the_run_and_resume_finishes_it(demo_graph,
         generate(demo_graph.store, GenerateOptions(n=8, out=out, seed=4, concurrency=1), _backend(dying))
     message = str(stopped.value)
     assert "could not be reached" in message and "ConnectionError" in message and "--resume" in message
+    assert message.endswith("run the same command with --resume to continue") and "fix " not in message
     assert "\n" not in message and "3 dialogues written" in message
     assert len(_lines(out)) == 3 and not _lines(_rejects(out))  # kept, and nothing counted as malformed
     assert dying.requests == 3 + 3  # three answers, then one call's three attempts; no retries after that
@@ -86,8 +87,11 @@ def test_a_model_that_goes_away_stops_the_run_and_resume_finishes_it(demo_graph,
 def test_a_refused_request_stops_at_once(demo_graph, tmp_path):
     model = FailingChatModel(fail_first=100, error="401")
     out = tmp_path / "d.jsonl"
-    with pytest.raises(ChatModelUnavailable, match="refused the request .*HTTP 401"):
+    with pytest.raises(ChatModelUnavailable, match="refused the request .*HTTP 401") as stopped:
         generate(demo_graph.store, GenerateOptions(n=5, out=out, seed=1, concurrency=4), _backend(model))
+    # resuming alone would be refused again: the key comes first
+    assert str(stopped.value).endswith("fix the API key (OPENAI_API_KEY for openai:MODEL) first, then run the same "
+                                       "command with --resume to continue"), stopped.value
     assert model.requests <= 4  # no retries: at most the calls already in flight
     assert not _lines(out) and not _lines(_rejects(out))
 
@@ -150,6 +154,8 @@ def test_dead_endpoint_and_bad_key_and_missing_key(demo_graph, tmp_path):
                                           "--concurrency", "1"], env=_env(demo_graph, server.base_url))
     assert result.exit_code == 1 and len(_error_lines(result.output)) == 1, result.output
     assert "refused the request" in result.output and "HTTP 401" in result.output
+    assert "fix the API key (OPENAI_API_KEY for openai:MODEL) first, then run the same command with --resume" \
+        in result.output
     assert server.requests == 1
 
     env = {**_env(demo_graph, dead), "OPENAI_API_KEY": ""}

@@ -132,11 +132,35 @@ def test_fewer_samples_than_asked_says_why_and_what_allows_more(demo_graph, tmp_
     result = CliRunner().invoke(cli, ["sample", "--strategy", "chain", "--n", "1000", "--out", str(out)],
                                 env=demo_graph.env())
     assert result.exit_code == 0, result.output
-    found = re.search(r"only (\d+) samples of 1000: the sampler found (\d+) distinct tool combinations under these "
-                      r"limits, each used at most 1 time \(--max-repeats\); --max-repeats (\d+) lets", result.output)
+    found = re.search(r"only (\d+) samples of 1000: round \d+ of queries added no sample, so the sampler stopped; "
+                      r"the \d+ samples use (\d+) distinct tool combinations, all \d+ of them used the 1 time "
+                      r"--max-repeats allows; --max-repeats (\d+) lets", result.output)
     assert found, result.output
     got, distinct, suggested = map(int, found.groups())
     assert got == distinct == len(out.read_text().splitlines()) < 1000 and suggested * distinct >= 1000
     more = CliRunner().invoke(cli, ["sample", "--strategy", "chain", "--n", "1000", "--max-repeats", str(suggested),
                                     "--out", str(out)], env=demo_graph.env())
     assert more.exit_code == 0 and len(out.read_text().splitlines()) > got
+
+
+def test_a_shortfall_from_the_round_limit_is_told_as_such(demo_graph, tmp_path):
+    """With repeats allowed, what ends a big run is the sampler's round limit, not --max-repeats: the message
+    says so, and its counts are those of the file."""
+    import re
+    from collections import Counter
+
+    from graphkb.sample import MAX_ROUNDS
+
+    out = tmp_path / "many.jsonl"
+    result = CliRunner().invoke(cli, ["sample", "--strategy", "chain", "--n", "1000", "--max-repeats", "4",
+                                      "--out", str(out)], env=demo_graph.env())
+    assert result.exit_code == 0, result.output
+    uses = Counter(frozenset(json.loads(line)["tools"]) for line in out.read_text().splitlines())
+    found = re.search(rf"only (\d+) samples of 1000: the sampler stops after {MAX_ROUNDS} rounds of queries, and a "
+                      r"round keeps at most one combination per start tool \((\d+) tools can start one here\); "
+                      r"the \d+ samples use (\d+) distinct tool combinations, (\d+) of them used the 4 times", result.output)
+    assert found, result.output
+    got, starts, distinct, capped = map(int, found.groups())
+    assert got == sum(uses.values()) and distinct == len(uses) and capped == sum(n == 4 for n in uses.values())
+    assert distinct * 4 > got and got <= MAX_ROUNDS * starts  # the limit, not the repeats, ended it
+    assert "--max-repeats 5 lets" not in result.output

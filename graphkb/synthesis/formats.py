@@ -30,6 +30,79 @@ class DatasetFileError(GraphkbError):
     """A dataset file that is not JSON lines at all (empty, a JSON array, another format)."""
 
 
+class NotADialogue(ValueError):
+    """A record that is no dialogue in the openai, chat or sharegpt shape; the text says what is wrong."""
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "text", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else type(value).__name__)
+
+
+def is_sample(record: Any) -> bool:
+    """A line of `graphkb sample` output: a tool combination, not a dialogue."""
+    return (isinstance(record, dict) and "messages" not in record and "conversations" not in record
+            and "strategy" in record and isinstance(record.get("tools"), list)
+            and all(isinstance(t, str) for t in record["tools"]))
+
+
+def _check_structure(record: dict) -> None:
+    """Raises NotADialogue unless the record has the structure every reader relies on (openai or chat
+    shape): a list of messages, each an object with a role and text (or null) content; tools and tool
+    calls as objects; arguments as JSON text or an object."""
+    if "messages" not in record:
+        raise NotADialogue("not a dialogue: no `messages` (openai, chat shapes) or `conversations` (sharegpt)")
+    messages = record["messages"]
+    if not isinstance(messages, list):
+        raise NotADialogue(f"`messages` is {_kind(messages)}, not a list of messages")
+    tools = record.get("tools")
+    if tools is not None:
+        if not isinstance(tools, list):
+            raise NotADialogue(f"`tools` is {_kind(tools)}, not a list of tool definitions")
+        for k, tool in enumerate(tools, 1):
+            if not isinstance(tool, dict):
+                raise NotADialogue(f"tool {k} is {_kind(tool)}, not a tool definition (an object)")
+            fn = tool.get("function")
+            if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
+                raise NotADialogue(f"tool {k} is not an OpenAI function tool "
+                                   '({"type": "function", "function": {"name": ..., "parameters": ...}})')
+    for i, m in enumerate(messages, 1):
+        if not isinstance(m, dict) or not isinstance(m.get("role"), str):
+            raise NotADialogue(f"message {i} is {_kind(m)}, not an object with a `role`"
+                               if not isinstance(m, dict) else f"message {i} has no `role`")
+        content = m.get("content")
+        if content is not None and not isinstance(content, str):
+            raise NotADialogue(f"message {i}: `content` is {_kind(content)}, not text (or null)")
+        calls = m.get("tool_calls")
+        if calls is None:
+            continue
+        if not isinstance(calls, list):
+            raise NotADialogue(f"message {i}: `tool_calls` is {_kind(calls)}, not a list of calls")
+        for call in calls:
+            fn = call.get("function") if isinstance(call, dict) else None
+            if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
+                raise NotADialogue(f"message {i}: a tool call is {_kind(call)} without a `function` with a `name`")
+            args = fn.get("arguments")
+            if args is not None and not isinstance(args, (str, dict)):
+                raise NotADialogue(f"message {i}: the arguments of {fn['name']} are {_kind(args)}, "
+                                   "not a JSON object (or JSON text of one)")
+
+
+def parsed_arguments(record: dict) -> None:
+    """Raises NotADialogue when a call's arguments are not a JSON object (or JSON text of one): what
+    the chat and sharegpt shapes hold as an object, and the openai shape as its JSON text."""
+    for i, m in enumerate(record.get("messages") or [], 1):
+        for call in m.get("tool_calls") or []:
+            fn = call["function"]
+            raw = fn.get("arguments")
+            try:
+                args = raw if isinstance(raw, dict) else json.loads(raw or "{}")
+            except ValueError:
+                raise NotADialogue(f"message {i}: the arguments of {fn['name']} are not JSON: {raw[:60]!r}") from None
+            if not isinstance(args, dict):
+                raise NotADialogue(f"message {i}: the arguments of {fn['name']} are {_kind(args)}, not a JSON object")
+
+
 def dumps(value: Any) -> str:
     """JSON text as graphkb writes arguments and outputs in the OpenAI shape."""
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
@@ -57,6 +130,7 @@ def convert(record: dict, to: str) -> dict:
     if to not in SHAPES:
         raise ValueError(f"unknown shape {to!r} (choose from {', '.join(SHAPES)})")
     openai = to_openai(record)
+    parsed_arguments(openai)  # what is written in any shape has arguments that are JSON objects
     if to == "openai":
         return openai
     return to_chat(openai) if to == "chat" else to_sharegpt(openai)
@@ -66,6 +140,7 @@ def to_chat(record: dict) -> dict:
     """The OpenAI shape with arguments as objects, empty-string content on tool-call turns, and each
     tool message naming its function (Hermes-style templates require `name` there)."""
     out = copy.deepcopy(to_openai(record))
+    parsed_arguments(out)  # the shape promises objects: arguments that are no JSON object are refused
     names: dict[str, str] = {}
     for m in out.get("messages") or []:
         if isinstance(m, dict) and m.get("role") == "assistant" and m.get("tool_calls"):
@@ -77,18 +152,21 @@ def to_chat(record: dict) -> dict:
             m["name"] = names[m["tool_call_id"]]
     for fn in _tool_calls(out):
         if isinstance(fn.get("arguments"), str):
-            try:
-                fn["arguments"] = json.loads(fn["arguments"] or "{}")
-            except ValueError:
-                pass  # left as it is, so that validation reports it
+            fn["arguments"] = json.loads(fn["arguments"] or "{}")
     return out
 
 
 def to_openai(record: dict) -> dict:
-    """Any shape to the OpenAI shape (a record already in it is returned as it is)."""
+    """Any shape to the OpenAI shape (a record already in it is returned as it is). Raises
+    NotADialogue for a record that is no dialogue in any of the shapes."""
+    if not isinstance(record, dict):
+        raise NotADialogue(f"not a dialogue: {_kind(record)}, not a JSON object")
     kind = shape_of(record)
     if kind == "sharegpt":
-        return _from_sharegpt(record)
+        out = _from_sharegpt(record)
+        _check_structure(out)
+        return out
+    _check_structure(record)
     if kind == "openai":
         return record
     out = copy.deepcopy(record)
@@ -140,7 +218,7 @@ def to_sharegpt(record: dict[str, Any]) -> dict[str, Any]:
         elif role == "assistant":
             conversations.append({"from": "gpt", "value": m.get("content") or ""})
     close_batch()
-    return {"id": record["id"], "conversations": conversations,
+    return {"id": record.get("id"), "conversations": conversations,
             "tools": json.dumps([t["function"] for t in record.get("tools", [])], ensure_ascii=False),
             "meta": record.get("meta", {})}
 
@@ -164,7 +242,7 @@ def _from_sharegpt(record: dict) -> dict:
     in order, a JSON list answering as many open calls as it has items."""
     turns = record.get("conversations")
     if not isinstance(turns, list):
-        raise ValueError("`conversations` is not a list")
+        raise NotADialogue(f"`conversations` is {_kind(turns)}, not a list of turns")
     messages: list[dict] = []
     if isinstance(record.get("system"), str) and record["system"]:
         messages.append({"role": "system", "content": record["system"]})
@@ -172,13 +250,19 @@ def _from_sharegpt(record: dict) -> dict:
     previous, calls_made = None, 0
     for k, turn in enumerate(turns, 1):
         if not isinstance(turn, dict) or turn.get("from") not in _SHAREGPT_ROLES:
-            raise ValueError(f"turn {k} has no known `from` (system, human, gpt, function_call, observation)")
+            raise NotADialogue(f"turn {k} has no known `from` (system, human, gpt, function_call, observation)")
         role, value = _SHAREGPT_ROLES[turn["from"]], turn.get("value")
+        if value is None or (role not in ("call", "tool") and not isinstance(value, str)):
+            # null is no text: converting it to "null" or "" would change what was said
+            raise NotADialogue(f"turn {k} ({turn['from']}): `value` is {_kind(value)}, not text")
         if role == "call":
-            calls = json.loads(value) if isinstance(value, str) else value
+            try:
+                calls = json.loads(value) if isinstance(value, str) else value
+            except ValueError:
+                raise NotADialogue(f"turn {k}: the function_call value is not JSON: {value[:60]!r}") from None
             for j, call in enumerate(calls if isinstance(calls, list) else [calls]):
                 if not isinstance(call, dict) or not isinstance(call.get("name"), str):
-                    raise ValueError(f"turn {k}: a function_call value is not {{\"name\", \"arguments\"}}")
+                    raise NotADialogue(f"turn {k}: a function_call value is not {{\"name\", \"arguments\"}}")
                 args = call.get("arguments", {})
                 calls_made += 1
                 tool_call = {"id": f"call_{calls_made}", "type": "function", "function": {
@@ -198,11 +282,19 @@ def _from_sharegpt(record: dict) -> dict:
                 messages.append({"role": "tool", "tool_call_id": pending.pop(0) if pending else None,
                                  "content": output if isinstance(output, str) else dumps(output)})
         else:
-            messages.append({"role": role, "content": value if isinstance(value, str) else dumps(value)})
+            messages.append({"role": role, "content": value})
         previous = role
     tools = record.get("tools") or []
     if isinstance(tools, str):
-        tools = json.loads(tools) if tools.strip() else []
+        try:
+            tools = json.loads(tools) if tools.strip() else []
+        except ValueError:
+            raise NotADialogue(f"`tools` is not JSON text: {tools[:60]!r}") from None
+    if not isinstance(tools, list):
+        raise NotADialogue(f"`tools` is {_kind(tools)}, not a list of tool definitions")
+    for k, t in enumerate(tools, 1):
+        if not isinstance(t, dict):
+            raise NotADialogue(f"tool {k} is {_kind(t)}, not a function definition (an object)")
     tools = [t if isinstance(t, dict) and t.get("type") == "function" and "function" in t
              else {"type": "function", "function": t} for t in tools]
     out = {"id": record.get("id"), "tools": tools, "messages": messages}
@@ -221,41 +313,91 @@ def _what_it_is(path: Path, text: str, first_error: ValueError) -> str:
         reason = getattr(first_error, "msg", str(first_error))
         return f"{path}: not JSON lines (one JSON object a line): the first line is not JSON ({reason}): {line!r}"
     if isinstance(whole, list):
-        return (f"{path}: one JSON array of {len(whole)} items, not JSON lines (one dialogue a line); "
-                f"turn it into JSON lines first, e.g. jq -c '.[]' {path}")
+        return _one_array(path, whole)
     return f"{path}: one JSON value spread over several lines, not JSON lines (one dialogue a line)"
+
+
+def _one_array(path: Path, whole: list) -> str:
+    return (f"{path}: one JSON array of {len(whole)} items, not JSON lines (one dialogue a line); "
+            f"turn it into JSON lines first, e.g. jq -c '.[]' {path}")
+
+
+def _array_file(path: Path, text: str, n: int) -> str:
+    """Why a file whose first value is a JSON array is no dataset: it is one array (on one line or
+    pretty-printed alike), or JSON lines of arrays."""
+    try:
+        whole = json.loads(text)
+    except ValueError:
+        whole = None
+    if isinstance(whole, list):
+        return _one_array(path, whole)
+    return (f"{path}: line {n} is a JSON array, not one dialogue: the file must be JSON lines, one JSON object "
+            f"a line (e.g. jq -c '.[]' {path})")
 
 
 def read_lines(path: Path, empty_ok: bool = False) -> Iterator[tuple[int, dict | None, str | None]]:
     """(line number, record in the OpenAI shape or None, problem or None) for each non-empty line.
-    A file that is not JSON lines at all raises `DatasetFileError` with one line saying what it is."""
+    A file that is not JSON lines of dialogues at all (empty, a JSON array, a sample file, another
+    format, or no line a dialogue) raises `DatasetFileError` with one line saying what it is."""
     path = Path(path)
     first = True
+    waiting: list[tuple[int, None, str]] = []  # problem lines before the first dialogue
+    lines = dialogues = 0
     with open(path, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 continue
+            lines += 1
             try:
                 value = json.loads(line)
             except ValueError as e:
                 if first:
                     f.seek(0)
                     raise DatasetFileError(_what_it_is(path, f.read(), e)) from None
-                yield n, None, f"format: not JSON ({getattr(e, 'msg', e)})"
+                waiting.append((n, None, f"format: not JSON ({getattr(e, 'msg', e)})"))
                 continue
             if first and isinstance(value, list):
-                raise DatasetFileError(f"{path}: line {n} is a JSON array, not one dialogue: the file must be "
-                                       f"JSON lines, one JSON object a line (e.g. jq -c '.[]' {path})")
+                f.seek(0)
+                raise DatasetFileError(_array_file(path, f.read(), n))
+            if first and is_sample(value):
+                raise DatasetFileError(
+                    f"{path}: a sample file (tool combinations, as `graphkb sample` writes them), not dialogues: "
+                    f"`graphkb generate --n N --out dialogues.jsonl` samples tool combinations and writes dialogues")
             first = False
             if not isinstance(value, dict):
-                yield n, None, "format: not a JSON object"
+                waiting.append((n, None, "format: not a JSON object"))
                 continue
             try:
-                yield n, to_openai(value), None
+                record = to_openai(value)
+            except NotADialogue as e:
+                waiting.append((n, None, f"format: {e}"))
+                continue
             except (ValueError, TypeError, KeyError, AttributeError) as e:
-                yield n, None, f"format: not a dialogue in the openai, chat or sharegpt shape ({e})"
+                waiting.append((n, None, f"format: not a dialogue in the openai, chat or sharegpt shape ({e})"))
+                continue
+            yield from waiting  # a dialogue: the file is a dataset, and the lines before it are its failures
+            waiting = []
+            dialogues += 1
+            yield n, record, None
+    if waiting and not dialogues and not empty_ok:
+        n, _, problem = waiting[0]
+        raise DatasetFileError(f"{path}: no dialogues: no line is a dialogue in the openai, chat or sharegpt shape "
+                               f"({lines} line{'s' if lines > 1 else ''}; line {n}: {problem.removeprefix('format: ')})")
+    yield from waiting
     if first and not empty_ok:
         raise DatasetFileError(f"{path}: the file is empty: no dialogues")
+
+
+def read_convertible(path: Path) -> Iterator[tuple[int, dict | None, str | None]]:
+    """As `read_lines`, with a dialogue whose call arguments are no JSON object counted as a problem:
+    what `convert` writes in any shape keeps the promise that arguments are objects."""
+    for n, record, problem in read_lines(path):
+        if record is not None:
+            try:
+                parsed_arguments(record)
+            except NotADialogue as e:
+                record, problem = None, f"format: {e}"
+        yield n, record, problem
 
 
 def read_openai(path: Path, empty_ok: bool = False) -> Iterator[dict]:

@@ -25,7 +25,7 @@ from ..specs.semantics import infer_semantics
 from ..sample import SampleOptions, Sampler
 from .dialogue import ChatModelBackend, Failure, OfflineBackend, assemble
 from .formats import convert
-from .llm import ChatModelUnavailable, ResilientChatModel, load_chat_model, unavailable_reason
+from .llm import ChatModelUnavailable, ResilientChatModel, load_chat_model, resume_advice, unavailable_reason
 from .plan import Plan, Planner, ToolDef, Unplannable, function_names
 from .verify import check_record
 from .writer import JsonlWriter
@@ -329,7 +329,7 @@ class Generator:
             await asyncio.gather(*tasks, return_exceptions=True)
             raise ChatModelUnavailable(
                 f"{e}; stopped after {report.written} dialogues written to {o.out} ({report.rejected} rejected): "
-                f"run the same command with --resume to continue") from None
+                f"{resume_advice(getattr(self.backend, 'model', None))}") from None
         finally:
             writer.close()
             rejects.close()

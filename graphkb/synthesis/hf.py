@@ -15,11 +15,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import GraphkbError
-from .formats import read_lines, to_chat
+from .formats import read_convertible, to_chat
 
 
 def _records(source: Path):
-    for _, record, _ in read_lines(source):
+    for _, record, _ in read_convertible(source):  # what is no dialogue is left out (convert names it)
         if record is not None:
             chat = to_chat(record)
             yield {"id": str(chat.get("id") or ""), "tools": chat.get("tools") or [],
@@ -32,7 +32,8 @@ def write_hf_dataset(source: Path, out_dir: Path, *, made_by: str, graph_tools: 
     try:
         import datasets
     except ImportError:
-        raise GraphkbError("writing a datasets dataset needs the optional extra: pip install 'graphkb[hf]'") from None
+        raise GraphkbError('writing a datasets dataset needs the optional extra: pip install -e ".[hf]" '
+                           "in the graphkb checkout") from None
     from ..report import measure
 
     if out_dir.exists() and not out_dir.is_dir():
@@ -89,7 +90,8 @@ returned) before it was kept.
 
 - Made by: `{made_by}` (from `{source.name}`)
 - Writer: {", ".join(f"{k} ({v})" for k, v in backends.most_common()) or "not recorded"}
-  (`offline`: templated language; `llm`: a chat model wrote the language and the tool outputs)
+  (`offline`: templated language, no language model involved; `llm`: a chat model wrote what the user and
+  the assistant say). Tool outputs come from graphkb's simulated world, never from a model.
 - Sampling strategies: {mix}
 - Tools offered across the dataset: {len(tools)}
 - Rejects: {rejects}

@@ -46,7 +46,8 @@ def load_chat_model(spec: str, timeout: float = 120.0):
         try:
             from langchain_openai import ChatOpenAI
         except ImportError:
-            raise GraphkbError("--llm openai:... needs the optional extra: pip install 'graphkb[openai]'") from None
+            raise GraphkbError('--llm openai:... needs the optional extra: pip install -e ".[openai]" '
+                               "in the graphkb checkout") from None
         if not os.environ.get("OPENAI_API_KEY"):
             raise GraphkbError(f"--llm {spec} needs OPENAI_API_KEY in the environment "
                                "(any non-empty value for a local server given by OPENAI_BASE_URL)")
@@ -154,6 +155,7 @@ class ResilientChatModel:
         self.backoff = backoff
         self.max_wait = max_wait
         self.unavailable: str | None = None  # why the model is given up on; set once
+        self.refused: int | bool = False  # the HTTP status of a refusal (True without one): retrying cannot help
 
     def __getattr__(self, name: str) -> Any:  # only called for what this wrapper does not define
         if name == "model":
@@ -188,6 +190,8 @@ class ResilientChatModel:
             self.unavailable = self.unavailable or (
                 f"the chat model could not be reached ({self.attempts} attempts; last: {_describe(exc)})")
         elif is_refused(exc):
+            if not self.unavailable:
+                self.refused = status_of(exc) or True
             self.unavailable = self.unavailable or f"the chat model refused the request ({_describe(exc)})"
         else:
             return None
@@ -218,6 +222,17 @@ class ResilientChatModel:
             if stop is None:
                 raise
             raise stop from e
+
+
+def resume_advice(model) -> str:
+    """What to do after a run stopped for the model: a refusal must be fixed before resuming helps."""
+    refused = getattr(model, "refused", False) if isinstance(model, ResilientChatModel) else False
+    if not refused:
+        return "run the same command with --resume to continue"
+    fix = {401: "the API key (OPENAI_API_KEY for openai:MODEL)", 407: "the proxy's credentials",
+           403: "your access to the model", 404: "the model name or the endpoint (OPENAI_BASE_URL)"}.get(
+        refused, "what the server refused")
+    return f"fix {fix} first, then run the same command with --resume to continue"
 
 
 def unavailable_reason(model) -> str | None:
